@@ -1,0 +1,13 @@
+/**
+ * mailchimp-writer entry point: configuration, connections and processors are wired here; the work itself
+ * lives in packages/ and in processors/. See README.md for what this service consumes and produces.
+ */
+import { bootService } from "@ml-connector/runtime";
+
+import { ZEnv } from "./env.js";
+
+const { host } = bootService("mailchimp-writer", ZEnv);
+
+// TODO(#5): register the mailchimp-write processor.
+
+await host.start();

@@ -1,0 +1,2 @@
+export * from "./registry.js";
+export { createProducer, safeJobId, type TProducer } from "./producer.js";
