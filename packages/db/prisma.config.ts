@@ -19,6 +19,6 @@ export default defineConfig({
   migrations: { path: path.join(import.meta.dirname, "../../prisma/migrations") },
   // Built from separate fields, never a connection string: with a connection string the adapter's
   // temporary shadow database silently becomes the main one.
-  adapter: async () =>
-    new PrismaPg(databaseFieldsFromEnv({ DATABASE_URL: configuredDatabaseUrl })),
+  adapter: () =>
+    Promise.resolve(new PrismaPg(databaseFieldsFromEnv({ DATABASE_URL: configuredDatabaseUrl }))),
 });
