@@ -141,7 +141,9 @@ if (results.some((ready) => !ready)) {
 } else {
   process.stdout.write(`\n✔ ml-connector is up in ${seconds} s (sandbox mode)\n`);
   for (const { service } of children) {
-    process.stdout.write(`   ${service.name.padEnd(NAME_WIDTH)}  http://127.0.0.1:${service.port}\n`);
+    process.stdout.write(
+      `   ${service.name.padEnd(NAME_WIDTH)}  http://127.0.0.1:${service.port}\n`,
+    );
   }
   process.stdout.write(
     `   console login: ${baseEnv.CONSOLE_USERNAME ?? "admin"} / password in .data/console-password` +

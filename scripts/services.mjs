@@ -77,9 +77,20 @@ export async function ensureRedis(root, configuredUrl) {
   spawnSync(
     "redis-server",
     [
-      "--port", String(PRIVATE_REDIS_PORT), "--bind", "127.0.0.1", "--daemonize", "yes",
-      "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction",
-      "--logfile", join(dir, "redis.log"),
+      "--port",
+      String(PRIVATE_REDIS_PORT),
+      "--bind",
+      "127.0.0.1",
+      "--daemonize",
+      "yes",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--maxmemory-policy",
+      "noeviction",
+      "--logfile",
+      join(dir, "redis.log"),
     ],
     { stdio: "inherit" },
   );
@@ -156,7 +167,8 @@ export async function ensurePostgres(root, configuredUrl) {
   }
   // initdb refuses to run as root; run the private server as the postgres system user then.
   const asPostgres = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-  const dir = asPostgres.length > 0 ? "/tmp/ml-connector-postgres" : join(root, ".data", "postgres");
+  const dir =
+    asPostgres.length > 0 ? "/tmp/ml-connector-postgres" : join(root, ".data", "postgres");
   const exec = (cmd, args) => {
     const [head, ...rest] = [...asPostgres, join(bin, cmd), ...args];
     const result = spawnSync(head, rest, { stdio: "inherit" });
@@ -168,8 +180,14 @@ export async function ensurePostgres(root, configuredUrl) {
   }
   log(`starting a private PostgreSQL on port ${PRIVATE_POSTGRES_PORT}`);
   exec("pg_ctl", [
-    "-D", dir, "-l", join(dir, "server.log"), "-w", "start",
-    "-o", `-p ${PRIVATE_POSTGRES_PORT} -k /tmp -c listen_addresses=127.0.0.1`,
+    "-D",
+    dir,
+    "-l",
+    join(dir, "server.log"),
+    "-w",
+    "start",
+    "-o",
+    `-p ${PRIVATE_POSTGRES_PORT} -k /tmp -c listen_addresses=127.0.0.1`,
   ]);
   await waitUntil(() => postgresAnswers(root, privateUrl), "the private PostgreSQL");
 

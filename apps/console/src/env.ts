@@ -17,7 +17,12 @@ export const ZEnv = ZCommonEnv.extend({
   // Signs session cookies. When unset, a random one is made at start (sessions end on restart).
   CONSOLE_SESSION_SECRET: z.string().min(32).optional(),
   // Hours a login lasts.
-  CONSOLE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  CONSOLE_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   // Lets operators retry, promote and remove jobs from Bull Board. Read-only by default.
   CONSOLE_BULL_BOARD_WRITABLE: ZBoolean,
   // Set "true" when the console is served over HTTPS, so cookies are marked Secure.

@@ -27,9 +27,10 @@ export function bootService<S extends z.ZodType<TCommonEnv & { HTTP_PORT: number
   schema: S,
   source: NodeJS.ProcessEnv = process.env,
 ): TBootedService<z.infer<S>> {
-  const env = loadEnvOrExit(service, schema, source) as z.infer<S> & TCommonEnv & {
-    HTTP_PORT: number;
-  };
+  const env = loadEnvOrExit(service, schema, source) as z.infer<S> &
+    TCommonEnv & {
+      HTTP_PORT: number;
+    };
   for (const [name, value] of Object.entries(env)) {
     if (SECRET_VARIABLE.test(name) && typeof value === "string") registerSecret(value);
   }

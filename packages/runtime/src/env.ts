@@ -13,9 +13,14 @@ export const ZCommonEnv = z.object({
   // BullMQ queues and the shared rate limiters live here. Needs AOF and noeviction in production.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
   // Prefix of every BullMQ key; lets several deployments (or test runs) share one Redis.
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default("mlc"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default("mlc"),
   // Postgres holding the audit trail, cursors and the credential vault.
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default("postgresql://postgres@127.0.0.1:5432/mlc"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default("postgresql://postgres@127.0.0.1:5432/mlc"),
   // Connections this process may hold in its Postgres pool.
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   // Interface the health/metrics (and, for some apps, public) HTTP server binds.

@@ -49,8 +49,7 @@ export function buildProcessor<K extends TQueueKey>(
     const abortSignal = signal ?? new AbortController().signal;
 
     const handler = handlers[job.name as TJobName<K>] as
-      | ((payload: unknown, ctx: TJobContext) => Promise<unknown>)
-      | undefined;
+      ((payload: unknown, ctx: TJobContext) => Promise<unknown>) | undefined;
     if (handler === undefined) {
       metrics.jobsProcessed.inc({ queue, job: job.name, outcome: "rejected" });
       throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);

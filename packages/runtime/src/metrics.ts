@@ -12,7 +12,14 @@ export type TServiceMetrics = {
   watchQueues(queues: Queue[]): void;
 };
 
-const DEPTH_STATES = ["waiting", "active", "delayed", "failed", "completed", "prioritized"] as const;
+const DEPTH_STATES = [
+  "waiting",
+  "active",
+  "delayed",
+  "failed",
+  "completed",
+  "prioritized",
+] as const;
 
 export function createServiceMetrics(service: string): TServiceMetrics {
   const registry = new Registry();

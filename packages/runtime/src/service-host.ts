@@ -60,7 +60,12 @@ export class ServiceHost {
   constructor(private readonly options: TServiceHostOptions) {
     this.log = options.log;
     this.metrics = createServiceMetrics(options.service);
-    this.redis = createRedis(options.env.REDIS_URL, "client", this.log, `${options.service}-client`);
+    this.redis = createRedis(
+      options.env.REDIS_URL,
+      "client",
+      this.log,
+      `${options.service}-client`,
+    );
     this.workerRedis = createRedis(
       options.env.REDIS_URL,
       "worker",

@@ -57,7 +57,10 @@ export class ShutdownSequence {
       const startedAt = Date.now();
       try {
         await step.run();
-        this.log.info({ step: step.name, durationMs: Date.now() - startedAt }, "shutdown step done");
+        this.log.info(
+          { step: step.name, durationMs: Date.now() - startedAt },
+          "shutdown step done",
+        );
       } catch (err) {
         this.log.error({ step: step.name, err }, "shutdown step failed");
       }

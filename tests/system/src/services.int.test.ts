@@ -2,13 +2,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import {
-  ROOT,
-  parseLogLines,
-  startProcess,
-  waitForExit,
-  waitForHttp,
-} from "./process-harness.js";
+import { ROOT, parseLogLines, startProcess, waitForExit, waitForHttp } from "./process-harness.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mlc_test";
@@ -52,7 +46,9 @@ describe.each(SERVICES)("$name as a process", ({ name, port }) => {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 200, 1_000);
     } catch (err) {
       running.child.kill("SIGKILL");
-      throw new Error(`${(err as Error).message}\n--- output ---\n${running.output()}`);
+      throw new Error(`${(err as Error).message}\n--- output ---\n${running.output()}`, {
+        cause: err,
+      });
     }
 
     running.child.kill("SIGTERM");

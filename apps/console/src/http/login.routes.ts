@@ -16,7 +16,8 @@ function safeNext(value: unknown): string {
 }
 
 function loginForm(next: string, error?: string): string {
-  const message = error === undefined ? "" : `<p class="error" role="alert">${escapeHtml(error)}</p>`;
+  const message =
+    error === undefined ? "" : `<p class="error" role="alert">${escapeHtml(error)}</p>`;
 
   return page(
     "Sign in",
