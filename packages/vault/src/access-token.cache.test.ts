@@ -22,7 +22,7 @@ function tokenEndpoint(expiresInSeconds: number): {
 }
 
 describe("AccessTokenCache", () => {
-  it("answers 100 concurrent callers on an empty cache with exactly one token request", async () => {
+  it("answers 100 concurrent callers of an empty cache with one token request", async () => {
     const cache = new AccessTokenCache();
     const endpoint = tokenEndpoint(3600);
 
@@ -50,7 +50,7 @@ describe("AccessTokenCache", () => {
     expect(refreshed).toBe("access-token-2-0123456789");
   });
 
-  it("refreshes a token shorter than the skew on every call, still one fetch at a time", async () => {
+  it("refreshes a token shorter than the skew on each call, one fetch at a time", async () => {
     const cache = new AccessTokenCache();
     const endpoint = tokenEndpoint(5);
 

@@ -67,13 +67,16 @@ describe("credential payload schemas", () => {
     expect(message).not.toContain(apiKey);
   });
 
-  it("rejects a missing password, a non-numeric PCN and a short webhook secret", () => {
+  it("rejects a missing password, a malformed PCN and a short webhook secret", () => {
     expect(invalidPayloadMessage("plex_soap_basic", { username: "ws", pcn: "79870" })).toContain(
       "password: Invalid input",
     );
     expect(
-      invalidPayloadMessage("plex_ux_basic", { username: "ux", password: "p", pcn: "acme" }),
-    ).toContain("pcn: must be the numeric Plex Customer Number");
+      invalidPayloadMessage("plex_ux_basic", { username: "ux", password: "p", pcn: "acme corp" }),
+    ).toContain("pcn: must be a PCN number or PCN code");
+    expect(invalidPayloadMessage("plex_api_key", { apiKey: "k0123456789", pcn: "acme" })).toContain(
+      "pcn: must be the numeric Plex Customer Number",
+    );
     expect(invalidPayloadMessage("webhook_secret", { secret: "short-one" })).toContain(
       "at least 16 characters",
     );

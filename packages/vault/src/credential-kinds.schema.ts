@@ -19,10 +19,22 @@ const ZPassword = z.string().min(1, "required");
 
 const ZName = z.string().trim().min(1, "required");
 
-/** Plex Customer Number: digits (plex-api.md, Classic SOAP and UX data sources are per PCN). */
-const ZPcn = z.string().trim().regex(/^\d{1,12}$/, "must be the numeric Plex Customer Number");
+/** Plex Customer Number, numeric: the X-Plex-Connect-Customer-Id header (plex-api.md). */
+const ZPcn = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}$/, "must be the numeric Plex Customer Number");
 
-/** Mailchimp data center, e.g. "us21" (mailchimp-api.md: the API host is {dc}.api.mailchimp.com). */
+/**
+ * Basic-auth users belong to one PCN. The UX data-source host is https://{PCN_Code}.on.plex.com
+ * (plex-api.md, UX Data Source API), so a PCN code that forms a host name label is accepted too.
+ */
+const ZPcnOrCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, "must be a PCN number or PCN code");
+
+/** Mailchimp data center, e.g. "us21" (mailchimp-api.md: API host {dc}.api.mailchimp.com). */
 const ZDataCenter = z.string().regex(/^[a-z]{2,4}\d{1,3}$/, "must be a data center such as us21");
 
 const ZHttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -32,7 +44,8 @@ export const CREDENTIAL_SCHEMAS = {
   plex_api_key: z.strictObject({
     apiKey: ZToken,
     apiSecret: ZToken.optional(),
-    tenantId: ZName.optional(),
+    // X-Plex-Connect-Tenant-Id takes the tenant's UUID (plex-api.md).
+    tenantId: z.guid("must be the tenant id, a UUID").optional(),
     pcn: ZPcn.optional(),
   }),
   /** OAuth 2.0 client credentials, for tenants fronted by an OAuth gateway. */
@@ -43,9 +56,9 @@ export const CREDENTIAL_SCHEMAS = {
     scope: z.string().trim().min(1).optional(),
   }),
   /** Plex Classic SOAP ExecuteDataSource: Basic auth of a web-service user of one PCN. */
-  plex_soap_basic: z.strictObject({ username: ZName, password: ZPassword, pcn: ZPcn }),
+  plex_soap_basic: z.strictObject({ username: ZName, password: ZPassword, pcn: ZPcnOrCode }),
   /** Plex UX data-source REST API: Basic auth, host https://{pcn}.on.plex.com. */
-  plex_ux_basic: z.strictObject({ username: ZName, password: ZPassword, pcn: ZPcn }),
+  plex_ux_basic: z.strictObject({ username: ZName, password: ZPassword, pcn: ZPcnOrCode }),
   /** Mailchimp Marketing API key; the data center is the suffix after the last dash. */
   mailchimp_api_key: z.strictObject({
     apiKey: ZToken.regex(/-[a-z]{2,4}\d{1,3}$/, "must end with its data center, e.g. -us21"),
@@ -118,10 +131,10 @@ export function parseCredentialPayload<K extends TCredentialKind>(
 
     return `${field}: ${issue.message}`;
   });
+  const forConnection = connectionId === undefined ? "" : ` for connection ${connectionId}`;
   throw new VaultError(
     "VAULT_INVALID_PAYLOAD",
-    `invalid ${kind} credential${connectionId === undefined ? "" : ` for connection ${connectionId}`}` +
-      `: ${problems.join("; ")}`,
+    `invalid ${kind} credential${forConnection}: ${problems.join("; ")}`,
     { connectionId, kind },
   );
 }

@@ -94,7 +94,8 @@ function assertConnectionId(connectionId: string): void {
   if (connectionId.length > 0 && connectionId.length <= MAX_CONNECTION_ID_LENGTH) return;
   throw new VaultError(
     "VAULT_INVALID_CONNECTION_ID",
-    `connection id must be 1 to ${MAX_CONNECTION_ID_LENGTH} characters (got ${connectionId.length})`,
+    `connection id must be 1 to ${MAX_CONNECTION_ID_LENGTH} characters ` +
+      `(got ${connectionId.length})`,
   );
 }
 

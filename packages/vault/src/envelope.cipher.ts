@@ -64,13 +64,7 @@ function payloadAad(binding: TBinding): Buffer {
 
 function dataKeyAad(binding: TBinding, masterKeyVersion: number): Buffer {
   return Buffer.from(
-    JSON.stringify([
-      AAD_FORMAT,
-      "data-key",
-      binding.connectionId,
-      binding.kind,
-      masterKeyVersion,
-    ]),
+    JSON.stringify([AAD_FORMAT, "data-key", binding.connectionId, binding.kind, masterKeyVersion]),
   );
 }
 

@@ -1,4 +1,8 @@
-export { AccessTokenCache, type TAccessTokenCacheOptions, type TFetchedToken } from "./access-token.cache.js";
+export {
+  AccessTokenCache,
+  type TAccessTokenCacheOptions,
+  type TFetchedToken,
+} from "./access-token.cache.js";
 export { credentialHint } from "./credential-hint.js";
 export {
   CREDENTIAL_KINDS,

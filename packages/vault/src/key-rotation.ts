@@ -84,6 +84,39 @@ export async function countCredentialsByKeyVersion(
   return counts;
 }
 
+type TReadRow = {
+  id: string;
+  masterKeyVersion: number;
+  wrappedDataKey: Uint8Array<ArrayBuffer>;
+  updatedAt: Date;
+};
+
+/**
+ * Writes a re-wrapped data key if the row still holds the wrapped key that was read; false when
+ * it was replaced or deleted meanwhile (a replacement is already under the current version).
+ */
+export async function storeRewrapped(
+  prisma: TPrisma,
+  read: TReadRow,
+  rewrapped: { masterKeyVersion: number; wrappedDataKey: Buffer },
+): Promise<boolean> {
+  const { count } = await prisma.credential.updateMany({
+    where: {
+      id: read.id,
+      masterKeyVersion: read.masterKeyVersion,
+      wrappedDataKey: { equals: read.wrappedDataKey },
+    },
+    data: {
+      masterKeyVersion: rewrapped.masterKeyVersion,
+      wrappedDataKey: new Uint8Array(rewrapped.wrappedDataKey),
+      // Prisma would stamp @updatedAt; keep it meaning "secret last stored".
+      updatedAt: read.updatedAt,
+    },
+  });
+
+  return count === 1;
+}
+
 export async function rotateMasterKey(options: TRotationOptions): Promise<TRotationResult> {
   const { prisma, keyring, logger } = options;
   const batchSize = options.batchSize ?? 100;
@@ -123,25 +156,17 @@ export async function rotateMasterKey(options: TRotationOptions): Promise<TRotat
           authTag: Buffer.from(row.authTag),
           ciphertext: Buffer.from(row.ciphertext),
         });
-        const { count } = await prisma.credential.updateMany({
-          where: {
-            id: row.id,
-            masterKeyVersion: row.masterKeyVersion,
-            wrappedDataKey: { equals: row.wrappedDataKey },
-          },
-          // Prisma would stamp @updatedAt; keep it meaning "secret last stored".
-          data: {
-            masterKeyVersion: rewrapped.masterKeyVersion,
-            wrappedDataKey: new Uint8Array(rewrapped.wrappedDataKey),
-            updatedAt: row.updatedAt,
-          },
-        });
-        if (count === 1) progress.rewrapped += 1;
+        if (await storeRewrapped(prisma, row, rewrapped)) progress.rewrapped += 1;
         else progress.skipped += 1;
       } catch (err) {
         if (!(err instanceof VaultError)) throw err;
         progress.failed += 1;
-        failures.push({ ...binding, id: row.id, masterKeyVersion: row.masterKeyVersion, code: err.code });
+        failures.push({
+          ...binding,
+          id: row.id,
+          masterKeyVersion: row.masterKeyVersion,
+          code: err.code,
+        });
         logger?.warn(
           { ...binding, masterKeyVersion: row.masterKeyVersion, code: err.code },
           "credential cannot be re-wrapped",

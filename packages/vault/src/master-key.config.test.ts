@@ -74,7 +74,9 @@ describe("loadMasterKeyring from MASTER_KEYS", () => {
   it("says when the current version is not loaded", () => {
     const message = problemsOf({ MASTER_KEYS: `1:${key1},2:${key2}`, MASTER_KEY_CURRENT: "3" });
 
-    expect(message).toContain("current master key version 3 is not among the loaded versions (1, 2)");
+    expect(message).toContain(
+      "current master key version 3 is not among the loaded versions (1, 2)",
+    );
     expectNoKeyMaterial(message);
   });
 
@@ -124,7 +126,9 @@ describe("loadMasterKeyring from MASTER_KEY_FILE", () => {
     const path = join(tempRoot, "keys-override.txt");
     writeFileSync(path, `1:${key1}\n2:${key2}\ncurrent:2\n`);
 
-    expect(loadMasterKeyring({ MASTER_KEY_FILE: path, MASTER_KEY_CURRENT: "1" }).currentVersion).toBe(1);
+    expect(
+      loadMasterKeyring({ MASTER_KEY_FILE: path, MASTER_KEY_CURRENT: "1" }).currentVersion,
+    ).toBe(1);
   });
 
   it("reads a mounted Kubernetes Secret directory and skips its ..data entries", () => {
@@ -163,7 +167,10 @@ describe("loadMasterKeyring from MASTER_KEY_FILE", () => {
 
 describe("MasterKeyring", () => {
   it("never shows key material when printed, inspected or serialized", () => {
-    const keyring = loadMasterKeyring({ MASTER_KEYS: `1:${key1},2:${key2}`, MASTER_KEY_CURRENT: "2" });
+    const keyring = loadMasterKeyring({
+      MASTER_KEYS: `1:${key1},2:${key2}`,
+      MASTER_KEY_CURRENT: "2",
+    });
     const shown = [String(keyring), inspect(keyring), JSON.stringify({ keyring })].join("\n");
 
     expect(shown).toContain("current 2");

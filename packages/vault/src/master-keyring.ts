@@ -67,7 +67,9 @@ export class MasterKeyring {
   }
 
   toString(): string {
-    return `MasterKeyring(versions ${describeVersions(this.versions)}, current ${this.currentVersion})`;
+    const versions = describeVersions(this.versions);
+
+    return `MasterKeyring(versions ${versions}, current ${this.currentVersion})`;
   }
 
   toJSON(): { versions: number[]; currentVersion: number } {

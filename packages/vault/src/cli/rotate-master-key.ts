@@ -64,16 +64,23 @@ function printCounts(title: string, counts: Record<number, number>, keyring: Mas
 }
 
 async function main(): Promise<number> {
-  let args: TCliArgs;
-  let keyring: MasterKeyring;
-  let databaseUrl: string;
-  try {
-    args = parseCliArgs(process.argv.slice(2));
-    databaseUrl = parseEnv(ZCliEnv).DATABASE_URL;
-    keyring = loadMasterKeyring();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    console.error(`${message}\n${USAGE}`);
+  // Every configuration problem at once, so one fix-and-retry round is enough.
+  const problems: string[] = [];
+  const collect = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else problems.push(err instanceof Error ? err.message : String(err));
+
+      return undefined;
+    }
+  };
+  const args = collect(() => parseCliArgs(process.argv.slice(2)));
+  const databaseUrl = collect(() => parseEnv(ZCliEnv).DATABASE_URL);
+  const keyring = collect(() => loadMasterKeyring());
+  if (args === undefined || databaseUrl === undefined || keyring === undefined) {
+    console.error(`invalid configuration:\n  - ${problems.join("\n  - ")}\n${USAGE}`);
 
     return 2;
   }

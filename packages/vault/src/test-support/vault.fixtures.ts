@@ -65,7 +65,11 @@ export function samplePayloads(): TCredentialPayloads {
       tokenUrl: "https://auth.example-plant.com/oauth2/token",
       scope: "plex.read plex.write",
     },
-    plex_soap_basic: { username: "MLConnectorWS@acme.com", password: `Sp!${token(8)}`, pcn: "79870" },
+    plex_soap_basic: {
+      username: "MLConnectorWS@acme.com",
+      password: `Sp!${token(8)}`,
+      pcn: "79870",
+    },
     plex_ux_basic: { username: "mlc.ux", password: `Ux#${token(8)}`, pcn: "79870" },
     mailchimp_api_key: { apiKey: `${token()}-us21` },
     mailchimp_oauth: {
