@@ -19,6 +19,8 @@ export const REDACT_PATHS = [
   "*.password",
   "secret",
   "*.secret",
+  "apiSecret",
+  "*.apiSecret",
   "clientSecret",
   "*.clientSecret",
   "client_secret",
