@@ -35,7 +35,7 @@ export function callPipeline(ctx: TSandboxContext, options: TPipelineOptions) {
 
     const fault = ctx.faults.decide(req.method, req.path);
     await sleep(fault.delayMs);
-    if (fault.kind !== "none") ctx.stats.recordFault(label);
+    if (fault.kind !== "none" || fault.delayMs > 0) ctx.stats.recordFault(label);
     if (fault.kind === "drop") {
       req.socket.destroy();
       return;
