@@ -88,19 +88,21 @@ export class BatchRunner {
     if (batch === undefined) return;
 
     this.running.add(account.id);
+    // Times are absolute on the sandbox clock, so advancing the clock catches a job up at once.
     const delay = this.options.phaseDelayMs;
-    this.scheduler.in(delay, () => {
+    const startAt = this.clock.nowMs();
+    this.scheduler.at(startAt + delay, () => {
       if (batch.cancelled) return this.finish(account);
       batch.status = "preprocessing";
-      this.scheduler.in(delay, () => {
+      this.scheduler.at(startAt + 2 * delay, () => {
         if (batch.cancelled) return this.finish(account);
         batch.status = "started";
-        this.step(account, batch, 0);
+        this.step(account, batch, 0, startAt + 2 * delay);
       });
     });
   }
 
-  private step(account: TAccount, batch: TBatch, index: number): void {
+  private step(account: TAccount, batch: TBatch, index: number, dueAtMs: number): void {
     const perOperationMs = 1000 / this.options.operationsPerSecond;
     const perStep = Math.max(1, Math.floor(STEP_MS / perOperationMs));
     const slice = batch.operations.slice(index, index + perStep);
@@ -114,11 +116,12 @@ export class BatchRunner {
         if (last !== undefined && last.status_code >= 400) batch.errored_operations += 1;
       }
       const next = index + slice.length;
+      const nextAtMs = dueAtMs + slice.length * perOperationMs;
       if (next < batch.operations.length) {
-        this.scheduler.in(slice.length * perOperationMs, () => this.step(account, batch, next));
+        this.scheduler.at(nextAtMs, () => this.step(account, batch, next, nextAtMs));
         return;
       }
-      this.scheduler.in(slice.length * perOperationMs, () => this.finalize(account, batch));
+      this.scheduler.at(nextAtMs, () => this.finalize(account, batch));
     })().catch((err: unknown) => {
       this.log.error({ err, batchId: batch.id }, "batch step failed");
       this.finish(account);
