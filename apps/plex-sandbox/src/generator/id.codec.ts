@@ -5,7 +5,7 @@
  * `GET …/{id}` finds record i without any id → index map in memory, a random UUID is recognised
  * as unknown, and the ids look as random as real ones (valid version-4 form).
  */
-import { hash32 } from "./prng.js";
+import { fmix32, hash32 } from "./prng.js";
 
 export const ENTITY_KINDS = [
   "tenant",
@@ -34,18 +34,38 @@ export const MAX_PACKED = 2 ** 44;
 
 export type TDecodedId = { kind: TEntityKind; packed: number };
 
+// Ids are built millions of times by the generator: byte → hex by table, one mix per round.
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+function hex16(value: number): string {
+  return HEX[(value >>> 8) & 0xff]! + HEX[value & 0xff]!;
+}
+
+function hex32(value: number): string {
+  return hex16(value >>> 16) + hex16(value);
+}
+
 export class IdCodec {
-  constructor(private readonly seed: number) {}
+  private readonly roundKeys: number[];
+  private readonly checkKey: number;
+  private readonly smallIds = new Map<string, string>();
+
+  constructor(seed: number) {
+    this.roundKeys = Array.from({ length: ROUNDS }, (_, round) => hash32(seed, 7001, round));
+    this.checkKey = hash32(seed, 7002);
+  }
 
   private round(value: number, round: number): number {
-    return hash32(this.seed, 7001, value, round) & 0xffffff;
+    return fmix32(value ^ this.roundKeys[round]!) & 0xffffff;
   }
 
   private permute(value: number): number {
     let left = Math.floor(value / HALF);
     let right = value % HALF;
     for (let round = 0; round < ROUNDS; round += 1) {
-      [left, right] = [right, (left ^ this.round(right, round)) & 0xffffff];
+      const next = (left ^ this.round(right, round)) & 0xffffff;
+      left = right;
+      right = next;
     }
 
     return left * HALF + right;
@@ -55,7 +75,9 @@ export class IdCodec {
     let left = Math.floor(value / HALF);
     let right = value % HALF;
     for (let round = ROUNDS - 1; round >= 0; round -= 1) {
-      [left, right] = [(right ^ this.round(left, round)) & 0xffffff, left];
+      const previous = (right ^ this.round(left, round)) & 0xffffff;
+      right = left;
+      left = previous;
     }
 
     return left * HALF + right;
@@ -63,18 +85,20 @@ export class IdCodec {
 
   encode(kind: TEntityKind, packed: number): string {
     const value = packed * KIND_SLOTS + ENTITY_KINDS.indexOf(kind);
+    // Tenant, users, carriers and buildings are a handful of ids used on every record.
+    const small = value < 256 ? this.smallIds.get(`${value}`) : undefined;
+    if (small !== undefined) return small;
     const scrambled = this.permute(value);
-    const lo = value >>> 0;
-    const hi = Math.floor(value / 4_294_967_296);
-    const check = hash32(this.seed, 7002, lo, hi);
-    const extra = hash32(this.seed, 7003, lo, hi);
-    const group2 = (extra & 0xffff).toString(16).padStart(4, "0");
-    const group3 = `4${((extra >>> 16) & 0xfff).toString(16).padStart(3, "0")}`;
-    const variant = (8 + (extra >>> 30)).toString(16);
-    const group4 = `${variant}${(check & 0xfff).toString(16).padStart(3, "0")}`;
-    const group1 = (hash32(this.seed, 7004, check) >>> 0).toString(16).padStart(8, "0");
+    const check = fmix32(fmix32((value >>> 0) ^ this.checkKey) ^ Math.floor(value / 4_294_967_296));
+    const extra = fmix32(check ^ 0x5bd1e995);
+    const group3 = `4${HEX[(extra >>> 16) & 0x0f]!.charAt(1)}${HEX[(extra >>> 8) & 0xff]!}`;
+    const group4 = `${(8 + (extra >>> 30)).toString(16)}${HEX[(check >>> 8) & 0x0f]!.charAt(1)}${HEX[check & 0xff]!}`;
+    const id =
+      `${hex32(fmix32(check))}-${hex16(extra)}-${group3}-${group4}-` +
+      `${hex16(Math.floor(scrambled / 4_294_967_296))}${hex32(scrambled >>> 0)}`;
+    if (value < 256) this.smallIds.set(`${value}`, id);
 
-    return `${group1}-${group2}-${group3}-${group4}-${scrambled.toString(16).padStart(12, "0")}`;
+    return id;
   }
 
   /** The coordinates of a generated id, or undefined for any other string. */

@@ -5,7 +5,7 @@
  */
 
 /** 32-bit avalanche mix (murmur3 finaliser): a small change of input flips about half the bits. */
-function fmix32(value: number): number {
+export function fmix32(value: number): number {
   let h = value >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
