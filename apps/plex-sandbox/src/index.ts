@@ -22,6 +22,6 @@ export {
   DATA_SOURCES,
 } from "./datasources/data-source.catalog.js";
 export { CONNECT_GET_PATHS, CONNECT_WRITE_OPERATIONS } from "./routes/connect.endpoints.js";
-export { PlexPlant } from "./generator/order.generator.js";
+export { PlexPlant } from "./generator/shipment.generator.js";
 export { DEFAULT_ANCHOR, type TPlantOptions } from "./generator/plant.generator.js";
 export { PlantIndex } from "./store/plant.index.js";

@@ -34,7 +34,14 @@ describe("generated ids", () => {
 describe("iso", () => {
   it("formats like Date#toISOString", async () => {
     const { iso } = await import("./plant.generator.js");
-    for (const ms of [0, 951_782_400_000, 1_709_164_799_999, 1_764_547_200_123, Date.UTC(2028, 1, 29, 23, 59, 59, 7), -1]) {
+    for (const ms of [
+      0,
+      951_782_400_000,
+      1_709_164_799_999,
+      1_764_547_200_123,
+      Date.UTC(2028, 1, 29, 23, 59, 59, 7),
+      -1,
+    ]) {
       expect(iso(ms)).toBe(new Date(ms).toISOString());
     }
     for (let ms = 1_500_000_000_000; ms < 1_900_000_000_000; ms += 3_333_333_337) {

@@ -92,7 +92,8 @@ export class IdCodec {
     const check = fmix32(fmix32((value >>> 0) ^ this.checkKey) ^ Math.floor(value / 4_294_967_296));
     const extra = fmix32(check ^ 0x5bd1e995);
     const group3 = `4${HEX[(extra >>> 16) & 0x0f]!.charAt(1)}${HEX[(extra >>> 8) & 0xff]!}`;
-    const group4 = `${(8 + (extra >>> 30)).toString(16)}${HEX[(check >>> 8) & 0x0f]!.charAt(1)}${HEX[check & 0xff]!}`;
+    const variant = (8 + (extra >>> 30)).toString(16);
+    const group4 = `${variant}${HEX[(check >>> 8) & 0x0f]!.charAt(1)}${HEX[check & 0xff]!}`;
     const id =
       `${hex32(fmix32(check))}-${hex16(extra)}-${group3}-${group4}-` +
       `${hex16(Math.floor(scrambled / 4_294_967_296))}${hex32(scrambled >>> 0)}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { PlantIndex } from "../store/plant.index.js";
-import { PlexPlant } from "./order.generator.js";
+import { PlexPlant } from "./shipment.generator.js";
 
 function snapshot(plant: PlexPlant, customers: number[]): unknown[] {
   return customers.flatMap((i) => {

@@ -5,6 +5,7 @@
  * is on purpose: missing, invalid, duplicate and oddly cased e-mails, phone-only customers, Unicode
  * names, inactive and deleted customers.
  */
+import { iso } from "./date.format.js";
 import { IdCodec } from "./id.codec.js";
 import {
   BUSINESS_TYPES,
@@ -66,39 +67,6 @@ export type TPlantOptions = {
 };
 
 export const DEFAULT_ANCHOR = "2026-12-01T00:00:00.000Z";
-
-const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
-
-/**
- * ISO-8601 UTC with milliseconds, like Date#toISOString but several times faster: the generator
- * formats millions of dates (civil-from-days, H. Hinnant's algorithm).
- */
-export function iso(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  let rest = ms - days * 86_400_000;
-  const era = Math.floor((days + 719_468) / 146_097);
-  const dayOfEra = days + 719_468 - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 1000 || year > 9999) return new Date(ms).toISOString();
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = Math.floor(rest / 1000);
-  const millis = rest - seconds * 1000;
-
-  return (
-    `${year}-${TWO_DIGITS[month]!}-${TWO_DIGITS[day]!}T${TWO_DIGITS[hours]!}:` +
-    `${TWO_DIGITS[minutes]!}:${TWO_DIGITS[seconds]!}.${String(Math.floor(millis)).padStart(3, "0")}Z`
-  );
-}
 
 function slug(text: string): string {
   return text
@@ -172,7 +140,7 @@ export class PlantGenerator {
     return CITIES[hash32(this.seed, Stream.Address, i, address) % CITIES.length] as TCity;
   }
 
-  /** Customer code: a short name plus the index, unique and reversible (see customerIndexOfCode). */
+  /** Customer code: a short name plus the index, unique and reversible (customerIndexOfCode). */
   customerCode(i: number): string {
     const letters = STEM_CODES[hash32(this.seed, Stream.CustomerCore, i, 3) % NAME_STEMS.length]!;
 
@@ -512,4 +480,4 @@ export class PlantGenerator {
   }
 }
 
-export { DAY_MS, YEAR_MS };
+export { DAY_MS, YEAR_MS, iso };

@@ -43,6 +43,8 @@ export function sendRateLimited(res: Response, waitMs: number, settings: Sandbox
   if (settings.rateLimit.retryAfterHeader) res.setHeader("Retry-After", String(seconds));
   res.status(429).json({
     code: "TOO_MANY_REQUESTS",
-    message: `Rate limit of ${settings.rateLimit.limit} calls per minute exceeded. Try again in ${seconds} seconds.`,
+    message:
+      `Rate limit of ${settings.rateLimit.limit} calls per minute exceeded. ` +
+      `Try again in ${seconds} seconds.`,
   });
 }

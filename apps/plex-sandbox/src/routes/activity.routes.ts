@@ -27,7 +27,7 @@ const dateTime = z.string().refine((value) => parsePlexDateTime(value) !== undef
   message: "Expected a UTC date-time in the format YYYY-MM-DDThh:mm:ss.fffffffZ.",
 });
 
-/** Create/update body, field names and types as published (activity_manager_api_Create_Activity). */
+/** Create/update body, names and types as published (activity_manager_api_Create_Activity). */
 const ZActivityBody = z
   .object({
     tenantId: uuid.nullable(),

@@ -30,6 +30,10 @@ const SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
 const OPERATIONS = ["ExecuteDataSource", "ExecuteDataSourcePost"] as const;
 type TOperation = (typeof OPERATIONS)[number];
 
+const UNAUTHORIZED_PAGE =
+  "<html><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2>" +
+  "</body></html>";
+
 const parser = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
@@ -66,10 +70,11 @@ function contentType(version: TSoapVersion): string {
 function sendFault(res: Response, version: TSoapVersion, message: string): void {
   const fault =
     version === "1.1"
-      ? `<soap:Fault><faultcode>soap:Client</faultcode><faultstring>${escapeXml(message)}</faultstring>` +
-        `<detail /></soap:Fault>`
+      ? `<soap:Fault><faultcode>soap:Client</faultcode>` +
+        `<faultstring>${escapeXml(message)}</faultstring><detail /></soap:Fault>`
       : `<soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code>` +
-        `<soap:Reason><soap:Text xml:lang="en">${escapeXml(message)}</soap:Text></soap:Reason></soap:Fault>`;
+        `<soap:Reason><soap:Text xml:lang="en">${escapeXml(message)}</soap:Text></soap:Reason>` +
+        `</soap:Fault>`;
   res.status(500).type(contentType(version)).send(envelope(version, fault));
 }
 
@@ -128,7 +133,8 @@ function resultXml(
       const columns = row
         .map((value, at) => {
           const text = value === null ? "" : String(value);
-          return `<Column><Name>${escapeXml(outcome.columns[at]!)}</Name><Value>${escapeXml(text)}</Value></Column>`;
+          const name = escapeXml(outcome.columns[at]!);
+          return `<Column><Name>${name}</Name><Value>${escapeXml(text)}</Value></Column>`;
         })
         .join("");
       return `<Row><Columns>${columns}</Columns></Row>`;
@@ -136,11 +142,13 @@ function resultXml(
     .join("");
   const resultSets = error
     ? "<ResultSets />"
-    : `<ResultSets><ResultSet><RowCount>${outcome.rows.length}</RowCount><Rows>${rows}</Rows></ResultSet></ResultSets>`;
+    : `<ResultSets><ResultSet><RowCount>${outcome.rows.length}</RowCount>` +
+      `<Rows>${rows}</Rows></ResultSet></ResultSets>`;
 
   return (
     `<${operation}Response xmlns="${NAMESPACE}"><${operation}Result>` +
-    `<DataSourceKey>${escapeXml(key)}</DataSourceKey><DataSourceName>${escapeXml(name)}</DataSourceName>` +
+    `<DataSourceKey>${escapeXml(key)}</DataSourceKey>` +
+    `<DataSourceName>${escapeXml(name)}</DataSourceName>` +
     `<Error>${error ? "true" : "false"}</Error><ErrorNo>${outcome.errorNo}</ErrorNo>` +
     `<Message>${escapeXml(outcome.message)}</Message><InstanceNo>${instanceNo}</InstanceNo>` +
     `<StatusNo>${error ? 1 : 0}</StatusNo>${resultSets}` +
@@ -162,9 +170,7 @@ export function soapRoutes(ctx: TSandboxContext): Router {
         .status(401)
         .setHeader("WWW-Authenticate", 'Basic realm="api.plexonline.com"')
         .type("text/html")
-        .send(
-          "<html><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2></body></html>",
-        );
+        .send(UNAUTHORIZED_PAGE);
       return;
     }
     res.locals.webServiceUser = user;

@@ -5,7 +5,8 @@
  * {pcn} is the tenant's company code or its PCN number; "cloud" stands for cloud.plex.com.
  * POST …/api/datasources/{id}/execute with Basic auth: default format `{"inputs":{…}}` →
  * `{outputs, tables:[{columns, rows}], rowLimitedExceeded, transactionNo}`; `?format=2` takes the
- * flat inputs object and answers rows as objects. Errors: `{errors:[{code,message}], transactionNo}`.
+ * flat inputs object and answers rows as objects.
+ * Errors: `{errors:[{code,message}], transactionNo}`.
  */
 import express, { type Request, type Response, type Router } from "express";
 

@@ -10,7 +10,7 @@ import {
   MAX_WAVES,
   type PlexPlant,
   type TOrderFacts,
-} from "../generator/order.generator.js";
+} from "../generator/shipment.generator.js";
 import type { PlantIndex } from "./plant.index.js";
 import type { TimeIndex } from "./time.index.js";
 

@@ -4,7 +4,7 @@
  * shippers, AR invoices) by modified date. Built in one pass over the plant; every record is
  * recomputed from (seed, indices) when it is needed.
  */
-import type { PlexPlant } from "../generator/order.generator.js";
+import type { PlexPlant } from "../generator/shipment.generator.js";
 import { TimeIndex, TimeIndexBuilder } from "./time.index.js";
 
 /** Release references pack (order, line, wave) as g * 8 + line * 2 + wave. */

@@ -11,7 +11,7 @@ import {
   MAX_ORDERS_PER_CUSTOMER,
   PlexPlant,
   type TOrderFacts,
-} from "../generator/order.generator.js";
+} from "../generator/shipment.generator.js";
 import type { TPlantOptions } from "../generator/plant.generator.js";
 import { GeneratedSource, type TRecord } from "./generated.source.js";
 import { PlantIndex } from "./plant.index.js";
