@@ -1,0 +1,308 @@
+/**
+ * One Plex customer (with its addresses, contacts and order statistics) → the audience members,
+ * the e-commerce customer, the identities the write-back matches on, and the rejections of
+ * everything that cannot be sent. DESIGN.md "The product" §1: identity by e-mail (member key =
+ * MD5 of the lower-cased address), falling back to phone. Never throws: malformed records end as
+ * rejections with a stable code and a reason.
+ */
+import { subscriberHash } from "@ml-connector/mailchimp-client";
+import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/plex-client";
+
+import { addressesByPreference, primaryAddress } from "./customer-address.selector.js";
+import { checkEmail, maskEmail, type TEmailCheck } from "./email.rules.js";
+import { mapEcommerceCustomer, primaryContact } from "./ecommerce-customer.mapper.js";
+import { buildManagedTags, normaliseTagPrefix } from "./member-tags.mapper.js";
+import {
+  contactMemberFields,
+  customerMemberFields,
+  customerMergeFields,
+} from "./member-merge-fields.mapper.js";
+import {
+  DEFAULT_MAPPING_OPTIONS,
+  type TCustomerMapping,
+  type TCustomerSource,
+  type TIdentity,
+  type TMappedMember,
+  type TMappingOptions,
+  type TMappingOptionsInput,
+  type TRejection,
+} from "./mapping.types.js";
+import { phoneKey } from "./phone.normalizer.js";
+import { recordList } from "./plex-input.guards.js";
+import { cleanText } from "./text.normalizer.js";
+
+/** Plex customer statuses that mean "no longer a customer" (setup-table values vary). */
+const INACTIVE_STATUS = /^(inactive|deleted|obsolete|closed|disabled|dead)$/i;
+
+export function resolveOptions(input: TMappingOptionsInput): TMappingOptions & { now: Date } {
+  const now = input?.now instanceof Date && !Number.isNaN(input.now.getTime()) ? input.now : null;
+  const days = Number(input?.activeBuyerDays);
+
+  return {
+    statusIfNew: input?.statusIfNew === "transactional" ? "transactional" : "subscribed",
+    tagPrefix: normaliseTagPrefix(input?.tagPrefix ?? DEFAULT_MAPPING_OPTIONS.tagPrefix),
+    includeContacts: input?.includeContacts ?? DEFAULT_MAPPING_OPTIONS.includeContacts,
+    includeInactive: input?.includeInactive ?? DEFAULT_MAPPING_OPTIONS.includeInactive,
+    activeBuyerDays:
+      Number.isFinite(days) && days > 0 ? days : DEFAULT_MAPPING_OPTIONS.activeBuyerDays,
+    // An unusable clock must not crash a mapper; the epoch makes every buyer "lapsed" visibly.
+    now: now ?? new Date(0),
+  };
+}
+
+/** Who the customer is in a reason: its code when it has one, else its Plex id. */
+function customerLabel(customer: TPlexCustomer): string {
+  const code = cleanText(customer.code, 60);
+  const id = cleanText(customer.id, 60) ?? "(no id)";
+
+  return code === undefined ? `customer ${id}` : `customer ${code}`;
+}
+
+function emailReason(subject: string, raw: unknown, check: TEmailCheck): string {
+  if (check.ok) return "";
+  if (check.code === "EMAIL_MISSING") return `${subject} has no e-mail address`;
+  if (check.code === "EMAIL_PLACEHOLDER") {
+    return (
+      `${subject} has e-mail ${maskEmail(raw)}, which looks like a placeholder ` +
+      `(${check.problem}); Mailchimp refuses such addresses as fake`
+    );
+  }
+
+  return `${subject} has e-mail ${maskEmail(raw)}, which is not a valid address (${check.problem})`;
+}
+
+export function mapCustomer(
+  source: TCustomerSource,
+  optionsInput: TMappingOptionsInput,
+): TCustomerMapping {
+  try {
+    return mapCustomerRecords(source, resolveOptions(optionsInput));
+  } catch (error) {
+    // A mapper must not take a worker down; a defect surfaces as a rejection with its message.
+    const message = error instanceof Error ? error.message : String(error);
+    const externalId = typeof source?.customer?.id === "string" ? source.customer.id : "";
+
+    return {
+      members: [],
+      identities: [],
+      rejections: [
+        {
+          entity: "customer",
+          externalId,
+          code: "MAPPING_FAILED",
+          reason: `the customer could not be mapped: ${message.slice(0, 200)}`,
+        },
+      ],
+    };
+  }
+}
+
+function mapCustomerRecords(
+  source: TCustomerSource,
+  options: TMappingOptions & { now: Date },
+): TCustomerMapping {
+  const customer: TPlexCustomer | undefined =
+    source?.customer !== null && typeof source?.customer === "object" ? source.customer : undefined;
+  const customerId = cleanText(customer?.id, 200);
+  if (customer === undefined || customerId === undefined) {
+    return {
+      members: [],
+      identities: [],
+      rejections: [
+        {
+          entity: "customer",
+          externalId: customerId ?? "",
+          code: "CUSTOMER_ID_MISSING",
+          reason: "a Plex customer record arrived without an id and cannot be matched",
+        },
+      ],
+    };
+  }
+
+  const addresses = recordList<TPlexAddress>(source.addresses);
+  const contacts = recordList<TPlexContact>(source.contacts).sort((a, b) =>
+    String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0,
+  );
+  const stats =
+    source.stats !== null && typeof source.stats === "object" ? source.stats : undefined;
+  const address = primaryAddress(addresses);
+  const label = customerLabel(customer);
+  const code = cleanText(customer.code, 200);
+  const rejections: TRejection[] = [];
+  const identities: TIdentity[] = [];
+  const members: TMappedMember[] = [];
+
+  const shared = customerMergeFields(customer, address, stats);
+  const tagFacts = {
+    industries: Array.isArray(customer.industries) ? customer.industries : [],
+    region: customer.region ?? address?.region,
+    customerType: customer.type,
+    accountCategory: customer.category,
+    stats,
+  };
+  const tags = (kind: "customer" | "contact", contactType?: unknown) =>
+    buildManagedTags(
+      { ...tagFacts, kind, contactType },
+      options.tagPrefix,
+      options.now,
+      options.activeBuyerDays,
+    );
+
+  // The customer's own address: its e-mail, else the addresses' e-mails by preference.
+  const candidates = [customer.email, ...addressesByPreference(addresses).map((a) => a.email)];
+  const checks = candidates.map((raw) => ({ raw, check: checkEmail(raw) }));
+  const chosen = checks.find(({ check }) => check.ok);
+  const customerEmail = chosen?.check.ok === true ? chosen.check.email : undefined;
+  const firstProblem = checks.find(({ check }) => !check.ok && check.code !== "EMAIL_MISSING");
+  const customerPhone =
+    phoneKey(customer.phone, address?.country) ?? phoneKey(address?.phone, address?.country);
+
+  identities.push(
+    dropUndefined({
+      plexCustomerId: customerId,
+      plexCustomerCode: code,
+      email: customerEmail,
+      subscriberHash: customerEmail === undefined ? undefined : subscriberHash(customerEmail),
+      phone: customerPhone?.digits,
+    }),
+  );
+
+  const active = !INACTIVE_STATUS.test(cleanText(customer.status, 40) ?? "");
+  if (!active && !options.includeInactive) {
+    rejections.push({
+      entity: "customer",
+      externalId: customerId,
+      code: "INACTIVE_CUSTOMER",
+      reason:
+        `${label} has status "${cleanText(customer.status, 40)}" in Plex; inactive customers ` +
+        "are not sent (option includeInactive)",
+    });
+  } else if (customerEmail !== undefined) {
+    members.push({
+      email: customerEmail,
+      subscriberHash: subscriberHash(customerEmail),
+      plexCustomerId: customerId,
+      mergeFields: customerMemberFields(shared, customer, customerPhone),
+      tags: tags("customer"),
+      statusIfNew: options.statusIfNew,
+    });
+  } else if (firstProblem !== undefined) {
+    rejections.push({
+      entity: "customer",
+      externalId: customerId,
+      code: firstProblem.check.ok ? "EMAIL_INVALID" : firstProblem.check.code,
+      reason: emailReason(label, firstProblem.raw, firstProblem.check),
+    });
+  }
+
+  const sendMembers = active || options.includeInactive;
+  const seen = new Map<string, string>();
+  if (customerEmail !== undefined) seen.set(customerEmail, "the customer record");
+
+  for (const contact of contacts) {
+    const contactId = cleanText(contact.id, 200);
+    if (contactId === undefined) {
+      rejections.push({
+        entity: "contact",
+        externalId: "",
+        code: "CONTACT_ID_MISSING",
+        reason: `a contact of ${label} arrived without an id and cannot be matched`,
+      });
+      continue;
+    }
+
+    const contactPhone =
+      phoneKey(contact.phone, address?.country) ?? phoneKey(contact.mobilePhone, address?.country);
+    const check = checkEmail(contact.email);
+    const subject = `contact ${contactId} of ${label}`;
+    const duplicateOf = check.ok ? seen.get(check.email) : undefined;
+    const usable = check.ok && duplicateOf === undefined;
+
+    identities.push(
+      dropUndefined({
+        plexCustomerId: customerId,
+        plexCustomerCode: code,
+        plexContactId: contactId,
+        email: usable ? check.email : undefined,
+        subscriberHash: usable ? subscriberHash(check.email) : undefined,
+        phone: contactPhone?.digits,
+      }),
+    );
+    if (!sendMembers || !options.includeContacts) continue;
+
+    if (check.ok && duplicateOf !== undefined) {
+      rejections.push({
+        entity: "contact",
+        externalId: contactId,
+        code: "EMAIL_DUPLICATE_IN_CUSTOMER",
+        reason:
+          `${subject} has e-mail ${maskEmail(check.email)}, already used by ${duplicateOf}; ` +
+          "one address is one member",
+      });
+    } else if (check.ok) {
+      seen.set(check.email, `contact ${contactId}`);
+      members.push({
+        email: check.email,
+        subscriberHash: subscriberHash(check.email),
+        plexCustomerId: customerId,
+        plexContactId: contactId,
+        mergeFields: contactMemberFields(shared, contact, contactPhone),
+        tags: tags("contact", contact.type),
+        statusIfNew: options.statusIfNew,
+      });
+    } else if (check.code === "EMAIL_MISSING" && contactPhone !== undefined) {
+      rejections.push({
+        entity: "contact",
+        externalId: contactId,
+        code: "PHONE_ONLY",
+        reason: `${subject} has a phone number but no e-mail address; it is kept for matching by phone`,
+      });
+    } else {
+      rejections.push({
+        entity: "contact",
+        externalId: contactId,
+        code: check.code,
+        reason: emailReason(subject, contact.email, check),
+      });
+    }
+  }
+
+  // A customer without any address of its own is only "rejected" when nothing of it reaches
+  // Mailchimp; when its contacts became members, the customer is represented by them.
+  const noOwnAddress = customerEmail === undefined && firstProblem === undefined;
+  if (sendMembers && noOwnAddress && members.length === 0) {
+    rejections.unshift(
+      customerPhone === undefined
+        ? {
+            entity: "customer",
+            externalId: customerId,
+            code: "EMAIL_MISSING",
+            reason: `${label} has no e-mail address and no phone number`,
+          }
+        : {
+            entity: "customer",
+            externalId: customerId,
+            code: "PHONE_ONLY",
+            reason:
+              `${label} has a phone number but no e-mail address, so it cannot be an audience ` +
+              "member; it is kept for matching by phone",
+          },
+    );
+  }
+
+  const ecommerceCustomer = sendMembers
+    ? mapEcommerceCustomer(customer, {
+        email: customerEmail ?? members[0]?.email,
+        address,
+        contact: primaryContact(contacts),
+      })
+    : undefined;
+
+  return ecommerceCustomer === undefined
+    ? { members, identities, rejections }
+    : { members, ecommerceCustomer, identities, rejections };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
