@@ -14,8 +14,9 @@ import { apiClient } from "../test-support/api-client.js";
 let sandbox: SandboxHandle;
 
 beforeAll(async () => {
-  // Requests must overlap: each one is held for 300 ms by the latency model.
-  sandbox = await startMailchimpSandbox({ latency: { perRequestMs: 300, perBatchMemberMs: 0 } });
+  // Requests must overlap: each one is held for a second by the latency model, a wide margin
+  // for the 11th request to arrive while the first ten are still in flight.
+  sandbox = await startMailchimpSandbox({ latency: { perRequestMs: 1_000, perBatchMemberMs: 0 } });
 });
 
 afterAll(async () => {

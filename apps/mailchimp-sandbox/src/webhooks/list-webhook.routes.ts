@@ -44,14 +44,18 @@ function serialize(
   };
 }
 
-/** Omitted flags default to on, as the web app's form does (not documented for the API). */
+/**
+ * Flags of a new webhook: all on when the object is omitted, as the web app's form starts;
+ * when given, unnamed flags are off. On PATCH, unnamed flags keep their value. (The API's
+ * defaults are not documented; README "Simulated quirks".)
+ */
 function flags<K extends string>(
   keys: readonly K[],
   given: Partial<Record<K, boolean>> | undefined,
-  base?: Record<K, boolean>,
-) {
+  current?: Record<K, boolean>,
+): Record<K, boolean> {
   const out = {} as Record<K, boolean>;
-  for (const key of keys) out[key] = given?.[key] ?? base?.[key] ?? true;
+  for (const key of keys) out[key] = given?.[key] ?? current?.[key] ?? given === undefined;
 
   return out;
 }
