@@ -27,5 +27,11 @@ export const ZEnv = ZCommonEnv.extend({
   CONSOLE_BULL_BOARD_WRITABLE: ZBoolean,
   // Set "true" when the console is served over HTTPS, so cookies are marked Secure.
   CONSOLE_SECURE_COOKIES: ZBoolean,
+  // Address operators' browsers reach the console at; the Mailchimp OAuth redirect goes here.
+  CONSOLE_PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  // The Mailchimp OAuth app (Mailchimp: Profile → Extras → Registered apps). Optional: without
+  // it, Mailchimp connects with an API key only.
+  MAILCHIMP_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  MAILCHIMP_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
 });
 export type TEnv = z.infer<typeof ZEnv>;

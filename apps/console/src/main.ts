@@ -4,13 +4,26 @@
  */
 import { randomBytes } from "node:crypto";
 
+import { ConnectionService } from "@ml-connector/connections";
 import { QUEUES, type TQueueKey } from "@ml-connector/queues";
-import { bootService } from "@ml-connector/runtime";
+import { bootService, configOrExit } from "@ml-connector/runtime";
+import { createVault, loadMasterKeyring } from "@ml-connector/vault";
 
 import { ZEnv } from "./env.js";
 import { mountConsole } from "./http/console.routes.js";
 
-const { env, host } = bootService("console", ZEnv);
+const { env, host, log, prisma } = bootService("console", ZEnv);
+const keyring = configOrExit("console", () => loadMasterKeyring(process.env));
+const vault = createVault({ prisma, keyring, logger: log });
+
+const oauthApp =
+  env.MAILCHIMP_OAUTH_CLIENT_ID !== undefined && env.MAILCHIMP_OAUTH_CLIENT_SECRET !== undefined
+    ? {
+        clientId: env.MAILCHIMP_OAUTH_CLIENT_ID,
+        clientSecret: env.MAILCHIMP_OAUTH_CLIENT_SECRET,
+        redirectUri: `${env.CONSOLE_PUBLIC_URL.replace(/\/+$/, "")}/oauth/mailchimp/callback`,
+      }
+    : undefined;
 
 mountConsole(host.app, {
   auth: {
@@ -22,6 +35,10 @@ mountConsole(host.app, {
   secureCookies: env.CONSOLE_SECURE_COOKIES,
   queues: (Object.keys(QUEUES) as TQueueKey[]).map((key) => host.queue(key)),
   bullBoardWritable: env.CONSOLE_BULL_BOARD_WRITABLE,
+  connections: new ConnectionService(prisma, vault),
+  clientDeps: { vault, redis: host.redis, prefix: env.QUEUE_PREFIX, log },
+  mailchimpOAuthApp: oauthApp,
+  log,
 });
 
 await host.start();

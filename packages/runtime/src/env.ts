@@ -61,21 +61,18 @@ export function parseEnv<S extends z.ZodType>(
 }
 
 /**
- * parseEnv for a service's entry point: on bad configuration, prints the problems as one JSON log
- * line on stderr and exits 1, which is what an orchestrator needs to see.
+ * Runs a configuration step of a service's start-up (parsing the environment, loading keys); on
+ * ConfigError, prints the problems as one JSON log line on stderr and exits 1, which is what an
+ * orchestrator needs to see. Other errors propagate.
  */
-export function loadEnvOrExit<S extends z.ZodType>(
-  service: string,
-  schema: S,
-  source: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function configOrExit<T>(service: string, load: () => T): T {
   try {
-    return parseEnv(schema, source);
+    return load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const line = {
-      level: 60,
-      time: Date.now(),
+      level: "fatal",
+      time: new Date().toISOString(),
       service,
       problems: err.problems,
       msg: "invalid configuration, exiting",
@@ -83,6 +80,15 @@ export function loadEnvOrExit<S extends z.ZodType>(
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   }
+}
+
+/** parseEnv for a service's entry point: exits 1 with every problem listed when it fails. */
+export function loadEnvOrExit<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  return configOrExit(service, () => parseEnv(schema, source));
 }
 
 /**

@@ -1,5 +1,6 @@
 export {
   ConfigError,
+  configOrExit,
   ZCommonEnv,
   describeEnv,
   loadEnvOrExit,

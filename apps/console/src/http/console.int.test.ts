@@ -1,38 +1,18 @@
-import type { AddressInfo } from "node:net";
-import http from "node:http";
-
-import { Queue } from "bullmq";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { mountConsole } from "./console.routes.js";
-
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const PASSWORD = "operator-password-42";
+import { OPERATOR_PASSWORD as PASSWORD, startConsoleForTest } from "./console-test.harness.js";
 
 describe("console authentication", () => {
-  let server: http.Server;
+  let harness: Awaited<ReturnType<typeof startConsoleForTest>>;
   let base: string;
-  let queue: Queue;
 
   beforeAll(async () => {
-    queue = new Queue("plex-poll", { connection: { url: REDIS_URL }, prefix: "mlc-console-test" });
-    const app = express();
-    mountConsole(app, {
-      auth: { username: "admin", password: PASSWORD, sessionSecret: "x".repeat(43) },
-      sessionHours: 1,
-      secureCookies: false,
-      queues: [queue],
-      bullBoardWritable: false,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    harness = await startConsoleForTest();
+    base = harness.base;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await queue.close();
+    await harness.close();
   });
 
   it("sends an anonymous browser to the login page and refuses an anonymous API call", async () => {

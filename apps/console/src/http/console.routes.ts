@@ -1,14 +1,20 @@
 /**
  * Mounts everything the console serves on an Express app: login first (it must stay reachable
- * without a session), then the operator check, then Bull Board and the pages.
+ * without a session), then the operator check, then the APIs, Bull Board and the pages.
  */
 import type { Queue } from "bullmq";
 import type { Express } from "express";
 
+import type { ConnectionService, TClientDeps } from "@ml-connector/connections";
+import type { TMailchimpOAuthApp } from "@ml-connector/mailchimp-client";
+import type { Logger } from "@ml-connector/runtime";
+
 import { requireOperator, type TAuthConfig } from "../auth/auth.middleware.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.routes.js";
+import { connectionRoutes, jsonErrorHandler } from "./connections.routes.js";
 import { homeRoutes } from "./home.routes.js";
 import { loginRoutes } from "./login.routes.js";
+import { mailchimpOAuthRoutes } from "./mailchimp-oauth.routes.js";
 
 export type TConsoleOptions = {
   auth: TAuthConfig;
@@ -16,6 +22,10 @@ export type TConsoleOptions = {
   secureCookies: boolean;
   queues: Queue[];
   bullBoardWritable: boolean;
+  connections: ConnectionService;
+  clientDeps: TClientDeps;
+  mailchimpOAuthApp: Omit<TMailchimpOAuthApp, "loginBaseUrl"> | undefined;
+  log: Logger;
 };
 
 export function mountConsole(app: Express, options: TConsoleOptions): void {
@@ -28,5 +38,21 @@ export function mountConsole(app: Express, options: TConsoleOptions): void {
   );
   app.use(requireOperator(options.auth));
   app.use(BULL_BOARD_PATH, bullBoardRouter(options.queues, options.bullBoardWritable));
+  app.use(
+    connectionRoutes({
+      connections: options.connections,
+      clientDeps: options.clientDeps,
+      log: options.log,
+    }),
+  );
+  app.use(
+    mailchimpOAuthRoutes({
+      connections: options.connections,
+      stateSecret: options.auth.sessionSecret,
+      app: options.mailchimpOAuthApp,
+      log: options.log,
+    }),
+  );
   app.use(homeRoutes());
+  app.use(jsonErrorHandler);
 }

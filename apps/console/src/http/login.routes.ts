@@ -61,7 +61,7 @@ export function loginRoutes(options: TLoginOptions): Router {
         name: SESSION_COOKIE,
         value: cookie,
         httpOnly: true,
-        sameSite: "strict",
+        sameSite: "lax",
         secure: options.secureCookies,
         path: "/",
         maxAge: options.sessionHours * 3_600,
