@@ -36,6 +36,22 @@ function consolePassword() {
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * The vault's master key for this machine's sandbox, made once and kept in .data/ (mode 0600).
+ * Production reads keys from a mounted Secret instead (packages/vault/README.md).
+ */
+function masterKeyFile() {
+  if (process.env.MASTER_KEYS || process.env.MASTER_KEY_FILE) return undefined;
+  const dir = join(ROOT, ".data");
+  const file = join(dir, "master-keys");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, `1:${randomBytes(32).toString("base64")}\ncurrent:1\n`, { mode: 0o600 });
+  }
+
+  return file;
+}
+
 const LEVEL_WIDTH = 5;
 const NAME_WIDTH = Math.max(...SERVICES.map((service) => service.name.length));
 
@@ -80,8 +96,10 @@ async function waitReady(service, child) {
 }
 
 const password = consolePassword();
+const keyFile = masterKeyFile();
 const baseEnv = {
   ...process.env,
+  ...(keyFile === undefined ? {} : { MASTER_KEY_FILE: keyFile }),
   NODE_ENV: process.env.NODE_ENV ?? "development",
   CONSOLE_PASSWORD: password,
   ML_MODE: process.env.ML_MODE ?? "sandbox",

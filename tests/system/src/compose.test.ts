@@ -26,11 +26,15 @@ function resolvedCompose(): { services: Record<string, TComposeService> } {
   return parse(result.stdout) as { services: Record<string, TComposeService> };
 }
 
-/** Every deployable app: a folder under apps/ with a src/main.ts. */
+/** Every deployable app: a folder under apps/ whose package runs a service (`start`). */
 function appNames(): string[] {
-  return readdirSync(join(ROOT, "apps")).filter((name) =>
-    existsSync(join(ROOT, "apps", name, "src", "main.ts")),
-  );
+  return readdirSync(join(ROOT, "apps")).filter((name) => {
+    const manifest = join(ROOT, "apps", name, "package.json");
+    if (!existsSync(manifest)) return false;
+    const scripts = (JSON.parse(readFileSync(manifest, "utf8")) as { scripts?: object }).scripts;
+
+    return scripts !== undefined && "start" in scripts;
+  });
 }
 
 function defaultPortOf(app: string): number | undefined {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.
 const CONSOLE_PASSWORD = "Console-Pass-7f3a9c2e51";
 const DB_PASSWORD = "Db-Pass-0b8d4e6f13";
 const SESSION_SECRET = "session-secret-4c1d7e9a2b5f8036a1d4c7e0b3f6a9d2";
+const MASTER_KEY = randomBytes(32).toString("base64");
 
 function databaseUrlWithPassword(): string {
   const url = new URL(DATABASE_URL);
@@ -39,6 +41,8 @@ describe.each(SERVICES)("$name as a process", ({ name, port }) => {
       QUEUE_PREFIX: "mlc-system-test",
       CONSOLE_PASSWORD,
       CONSOLE_SESSION_SECRET: SESSION_SECRET,
+      MASTER_KEYS: `1:${MASTER_KEY}`,
+      MASTER_KEY_CURRENT: "1",
     });
 
     try {
@@ -61,7 +65,7 @@ describe.each(SERVICES)("$name as a process", ({ name, port }) => {
     expect(lines.some((line) => line.msg === "service started")).toBe(true);
     expect(lines.some((line) => line.msg === "configuration loaded")).toBe(true);
     expect(lines.at(-1)?.msg).toBe("shutdown finished");
-    for (const secret of [CONSOLE_PASSWORD, DB_PASSWORD, SESSION_SECRET]) {
+    for (const secret of [CONSOLE_PASSWORD, DB_PASSWORD, SESSION_SECRET, MASTER_KEY]) {
       expect(output).not.toContain(secret);
     }
   });
