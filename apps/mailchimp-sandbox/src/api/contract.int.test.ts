@@ -30,7 +30,8 @@ function check(
   covered.add(`${method} ${path}`);
   if (response.status !== expectedStatus) {
     failures.push(
-      `${method} ${path}: status ${response.status}, expected ${expectedStatus}: ${JSON.stringify(body)}`,
+      `${method} ${path}: status ${response.status}, expected ${expectedStatus}: ` +
+        JSON.stringify(body),
     );
   }
   if (!result.valid) failures.push(`${method} ${path}: ${result.errors.join("; ")}`);

@@ -76,7 +76,7 @@ async function readArchive(url: string): Promise<Map<string, TResult[]>> {
 }
 
 describe("/batches", () => {
-  it("runs operations asynchronously and serves the results as a tar.gz of JSON files", async () => {
+  it("runs operations asynchronously and serves results as a tar.gz of JSON files", async () => {
     const listId = sandbox.defaults?.listId ?? "";
     const operations = [
       ...Array.from({ length: 30 }, (_, index) => ({

@@ -26,7 +26,8 @@ function serializeCampaign(apiBase: string, account: TAccount, campaign: TCampai
     type: "regular",
     create_time: campaign.create_time,
     archive_url: `http://eepurl.com/${campaign.id.slice(0, 6)}`,
-    long_archive_url: `https://sandbox.${account.dc}.campaign-archive.com/?u=${account.id}&id=${campaign.id}`,
+    long_archive_url:
+      `https://sandbox.${account.dc}.campaign-archive.com/` + `?u=${account.id}&id=${campaign.id}`,
     status: "sent",
     emails_sent: campaign.recipients.length,
     send_time: campaign.send_time,

@@ -54,7 +54,7 @@ function order(id: string, overrides: Record<string, unknown> = {}) {
 }
 
 describe("stores", () => {
-  it("refuses a store for an audience that does not exist and a move to another audience", async () => {
+  it("refuses a store for an unknown audience and a move to another audience", async () => {
     const unknownList = await api.post("/ecommerce/stores", {
       id: "s-2",
       list_id: "0000000000",
@@ -101,7 +101,7 @@ describe("customers", () => {
     );
   });
 
-  it("never overwrites an existing contact's status, except that opting in later subscribes", async () => {
+  it("keeps an existing contact's status, except that opting in later subscribes", async () => {
     const email = "owner@great-lakes-fab.com";
     await api.put(`/lists/${listId}/members/${email}`, {
       email_address: email,

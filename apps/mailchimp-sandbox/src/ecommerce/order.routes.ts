@@ -54,7 +54,9 @@ function checkLines(store: TStore, lines: TLineInput[]): void {
     if (!product.variants.has(line.product_variant_id ?? "")) {
       errors.push({
         field: `lines.${index}.product_variant_id`,
-        message: `A product variant with the provided ID '${line.product_variant_id ?? ""}' does not exist.`,
+        message:
+          `A product variant with the provided ID '${line.product_variant_id ?? ""}' ` +
+          "does not exist.",
       });
     }
   });
@@ -78,7 +80,8 @@ function resolveCustomer(
       {
         field: "customer",
         message:
-          "A new customer needs email_address and opt_in_status (the customer does not exist in this store).",
+          "A new customer needs email_address and opt_in_status " +
+          "(the customer does not exist in this store).",
       },
     ]);
   }

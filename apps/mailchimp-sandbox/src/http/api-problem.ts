@@ -22,7 +22,8 @@ export class ApiProblem extends Error {
 }
 
 export const VALIDATION_DETAIL =
-  "The resource submitted could not be validated. For field-specific details, see the 'errors' array.";
+  "The resource submitted could not be validated. " +
+  "For field-specific details, see the 'errors' array.";
 
 const INTERNAL_DETAIL =
   "An unexpected internal error has occurred. Please contact Support for more information.";

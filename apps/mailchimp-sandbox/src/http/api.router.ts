@@ -251,7 +251,8 @@ function sendResult(res: ServerResponse, result: TApiResult, requestId: string):
   };
   if (problem) {
     headers.link =
-      '<https://us1.api.mailchimp.com/schema/3.0/Definitions/ProblemDetailDocument.json>; rel="describedBy"';
+      "<https://us1.api.mailchimp.com/schema/3.0/Definitions/ProblemDetailDocument.json>; " +
+      'rel="describedBy"';
   }
   if (result.body === undefined || result.status === 204) {
     res.writeHead(result.status, headers).end();

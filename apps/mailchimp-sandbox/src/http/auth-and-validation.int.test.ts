@@ -61,7 +61,7 @@ describe("data centers and credentials", () => {
     }
   });
 
-  it("answers 401 API Key Missing without credentials and API Key Invalid for an unknown key", async () => {
+  it("answers API Key Missing without a key, API Key Invalid for an unknown one", async () => {
     const base = sandbox.baseUrlFor("us21");
     const missing = await raw().get(`${base}/ping`);
     const unknown = await raw().get(`${base}/ping`, {
@@ -77,7 +77,7 @@ describe("data centers and credentials", () => {
     expect(unknown.data).toMatchObject({ title: "API Key Invalid" });
   });
 
-  it("accepts any user name with the key as Basic password, and the older apikey scheme", async () => {
+  it("accepts any Basic user name with the key as password, and the apikey scheme", async () => {
     const base = sandbox.baseUrlFor("us21");
     const apiKey = sandbox.defaults?.apiKey ?? "";
     const other = `Basic ${Buffer.from(`whoever:${apiKey}`).toString("base64")}`;
@@ -102,7 +102,8 @@ describe("request validation against the official spec", () => {
     expect(response.data).toMatchObject({
       title: "Invalid Resource",
       detail:
-        "The resource submitted could not be validated. For field-specific details, see the 'errors' array.",
+        "The resource submitted could not be validated. " +
+        "For field-specific details, see the 'errors' array.",
     });
     expect((response.data as { errors: unknown[] }).errors).toEqual(
       expect.arrayContaining([

@@ -91,7 +91,8 @@ describe("batch subscribe", () => {
       {
         email_address: "existing.one@acme-industrial.com",
         error:
-          "existing.one@acme-industrial.com is in a compliance state due to unsubscribe, bounce, or compliance " +
+          "existing.one@acme-industrial.com is in a compliance state due to unsubscribe, " +
+          "bounce, or compliance " +
           "review and cannot be subscribed.",
         error_code: "ERROR_GENERIC",
         field: "",
@@ -114,7 +115,8 @@ describe("batch subscribe", () => {
       {
         email_address: "no.status@acme-industrial.com",
         error:
-          "The resource submitted could not be validated. For field-specific details, see the 'errors' array.",
+          "The resource submitted could not be validated. " +
+          "For field-specific details, see the 'errors' array.",
         error_code: "ERROR_GENERIC",
         field: "",
         field_message: "Required fields were not provided: status",
@@ -161,7 +163,7 @@ describe("batch subscribe", () => {
     expect(sandbox.list(accountId, listId).members.size).toBe(500);
   });
 
-  it("fails the whole request for a duplicate address unless skip_duplicate_check is set", async () => {
+  it("fails the request for a duplicate address unless skip_duplicate_check is set", async () => {
     const listId = newList();
     const members = [
       { email_address: "dup@acme-industrial.com", status: "subscribed" },

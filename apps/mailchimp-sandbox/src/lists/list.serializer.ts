@@ -39,7 +39,8 @@ export function serializeList(
     list_rating: 0,
     email_type_option: list.email_type_option,
     subscribe_url_short: `http://eepurl.com/${list.id.slice(0, 6)}`,
-    subscribe_url_long: `https://sandbox.${account.dc}.list-manage.com/subscribe?u=${account.id}&id=${list.id}`,
+    subscribe_url_long:
+      `https://sandbox.${account.dc}.list-manage.com/subscribe` + `?u=${account.id}&id=${list.id}`,
     beamer_address: `${list.id}@inbound.mailchimp.com`,
     visibility: "prv",
     double_optin: list.double_optin,

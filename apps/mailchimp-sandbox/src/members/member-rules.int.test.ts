@@ -70,7 +70,7 @@ describe("addresses", () => {
 });
 
 describe("status and status_if_new", () => {
-  it("uses status_if_new for a new member and leaves an existing member's status alone", async () => {
+  it("uses status_if_new for a new member, leaves an existing member's status", async () => {
     const email = "r.ortiz@acme-industrial.com";
     const created = await put(email, { status_if_new: "subscribed" });
     await put(email, { status: "unsubscribed", status_if_new: "subscribed" });
@@ -102,7 +102,9 @@ describe("status and status_if_new", () => {
     expect(response.status).toBe(400);
     expect(response.data).toMatchObject({
       title: "Member In Compliance State",
-      detail: `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+      detail:
+        `${email} is in a compliance state due to unsubscribe, bounce, or compliance review ` +
+        "and cannot be subscribed.",
     });
     expect(sandbox.member(accountId, listId, email)?.status).toBe("unsubscribed");
   });
@@ -173,7 +175,9 @@ describe("archive and permanent delete", () => {
       expect(response.status).toBe(400);
       expect(response.data).toMatchObject({
         title: "Forgotten Email Not Subscribed",
-        detail: `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+        detail:
+          `${email} was permanently deleted and cannot be re-imported. ` +
+          "The contact must re-subscribe to get back on the list.",
       });
     }
   });

@@ -6,7 +6,7 @@
  * - DELETE archives; delete-permanent forgets the address, which can then never be re-imported.
  * Each effective change is emitted as a list event with source "api" (or the control API's).
  */
-import { ApiProblem, problems, type TFieldError } from "../http/api-problem.js";
+import { problems, type TFieldError } from "../http/api-problem.js";
 import type {
   TAudience,
   TMember,
@@ -19,7 +19,7 @@ import { assertRecordSize } from "../state/record-limits.js";
 import type { SandboxClock } from "../state/sandbox-clock.js";
 import type { ListEventBus } from "../webhooks/list-event.bus.js";
 import { emailProblem, type TEmailRules } from "./email.rules.js";
-import { memberMerges } from "./member.events.js";
+import { MemberEventEmitter, newMemberRecord } from "./member.events.js";
 import { applyMergeFields, emptyMergeValues } from "./merge-field.rules.js";
 
 export type TMemberInput = {
@@ -57,7 +57,11 @@ export type TMemberDeps = {
 const HASH = /^[0-9a-f]{32}$/i;
 
 export class MemberService {
-  constructor(private readonly deps: TMemberDeps) {}
+  private readonly emitter: MemberEventEmitter;
+
+  constructor(private readonly deps: TMemberDeps) {
+    this.emitter = new MemberEventEmitter(deps.events, deps.clock);
+  }
 
   /** The member a path key names: an MD5 hash, an e-mail address or a contact_id ([SPEC]). */
   find(list: TAudience, key: string): TMember | undefined {
@@ -153,7 +157,8 @@ export class MemberService {
     member.status_before_archive = member.status;
     member.status = "archived";
     this.touch(member);
-    if (wasSubscribed) this.emitUnsubscribe(accountId, list, member, "delete", "manual", source);
+    if (wasSubscribed)
+      this.emitter.unsubscribe(accountId, list, member, "delete", "manual", source);
   }
 
   /** POST …/actions/delete-permanent: erase the member and refuse the address from now on. */
@@ -162,7 +167,8 @@ export class MemberService {
     const wasSubscribed = member.status === "subscribed";
     list.members.delete(member.id);
     list.forgotten.add(member.id);
-    if (wasSubscribed) this.emitUnsubscribe(accountId, list, member, "delete", "manual", source);
+    if (wasSubscribed)
+      this.emitter.unsubscribe(accountId, list, member, "delete", "manual", source);
   }
 
   /** Validates an address as Mailchimp would; throws the matching problem. */
@@ -196,9 +202,10 @@ export class MemberService {
       member.timestamp_opt = this.deps.clock.isoNow();
     this.touch(member);
 
-    if (next === "subscribed") this.emitMember(accountId, list, member, "subscribe", cause.source);
+    if (next === "subscribed")
+      this.emitter.member(accountId, list, member, "subscribe", cause.source);
     if (next === "unsubscribed" && previous === "subscribed") {
-      this.emitUnsubscribe(
+      this.emitter.unsubscribe(
         accountId,
         list,
         member,
@@ -209,13 +216,14 @@ export class MemberService {
       );
     }
     if (next === "cleaned") {
-      const data: Record<string, string> = {
-        list_id: list.id,
-        campaign_id: cause.campaignId ?? "",
-        reason: cause.reason ?? "hard",
-        email: member.email_address,
-      };
-      this.emit(accountId, list, "cleaned", cause.source, data);
+      this.emitter.cleaned(
+        accountId,
+        list,
+        member,
+        cause.reason ?? "hard",
+        cause.source,
+        cause.campaignId,
+      );
     }
 
     return true;
@@ -248,44 +256,18 @@ export class MemberService {
     );
     throwMergeErrors(merges.schemaErrors, merges.errors);
 
-    const now = this.deps.clock.isoNow();
-    const member: TMember = {
-      id: subscriberHash(email),
-      email_address: email,
-      unique_email_id: this.deps.ids.hex(10),
-      contact_id: this.deps.ids.hex(32),
-      web_id: this.deps.ids.nextWebId(),
-      email_type: input.email_type ?? "html",
-      status: "pending",
-      compliance_hold: false,
-      unsubscribe_reason: "",
-      merge_fields: merges.values,
-      interests: {},
-      language: input.language ?? "",
-      vip: input.vip ?? false,
-      location: {
-        latitude: input.location?.latitude ?? 0,
-        longitude: input.location?.longitude ?? 0,
-      },
-      ip_signup: input.ip_signup ?? "",
-      timestamp_signup: input.timestamp_signup ?? "",
-      ip_opt: input.ip_opt ?? "",
-      timestamp_opt: input.timestamp_opt ?? "",
-      last_changed: now,
-      last_changed_ms: this.deps.clock.nowMs(),
-      member_rating: 2,
-      source: options.sourceLabel ?? "API - Generic",
-      tags: new Map(),
-    };
+    const member = newMemberRecord(this.deps, input, merges.values, options.sourceLabel);
     member.status = status;
-    if (status === "subscribed" && member.timestamp_opt === "") member.timestamp_opt = now;
+    if (status === "subscribed" && member.timestamp_opt === "") {
+      member.timestamp_opt = this.deps.clock.isoNow();
+    }
     if (status === "unsubscribed" || status === "cleaned") member.compliance_hold = true;
     for (const name of input.tags ?? []) this.addTag(list, member, name);
     assertRecordSize(member, this.deps.maxRecordBytes);
 
     list.members.set(member.id, member);
     if (status === "subscribed")
-      this.emitMember(accountId, list, member, "subscribe", options.source);
+      this.emitter.member(accountId, list, member, "subscribe", options.source);
 
     return member;
   }
@@ -323,7 +305,7 @@ export class MemberService {
       target !== undefined &&
       this.changeStatus(accountId, list, member, target, { source: options.source });
     if (profileChanged && !statusChanged && member.status === "subscribed") {
-      this.emitMember(accountId, list, member, "profile", options.source);
+      this.emitter.member(accountId, list, member, "profile", options.source);
     }
     this.touch(member);
 
@@ -346,7 +328,9 @@ export class MemberService {
       throw problems.invalidResource([
         {
           field: "email address",
-          message: `"${email}" is already in this list with a status of "${statusLabel(taken.status)}".`,
+          message:
+            `"${email}" is already in this list ` +
+            `with a status of "${statusLabel(taken.status)}".`,
         },
       ]);
     }
@@ -357,12 +341,7 @@ export class MemberService {
     member.email_address = email;
     list.members.set(newHash, member);
     this.touch(member);
-    this.emit(accountId, list, "upemail", source, {
-      list_id: list.id,
-      new_id: member.unique_email_id,
-      new_email: email,
-      old_email: oldEmail,
-    });
+    this.emitter.upemail(accountId, list, member, oldEmail, source);
   }
 
   addTag(list: TAudience, member: TMember, name: string): void {
@@ -377,65 +356,6 @@ export class MemberService {
   touch(member: TMember): void {
     member.last_changed = this.deps.clock.isoNow();
     member.last_changed_ms = this.deps.clock.nowMs();
-  }
-
-  emitMember(
-    accountId: string,
-    list: TAudience,
-    member: TMember,
-    type: "subscribe" | "profile",
-    source: TWebhookSource,
-  ): void {
-    this.emit(accountId, list, type, source, {
-      id: member.unique_email_id,
-      list_id: list.id,
-      email: member.email_address,
-      email_type: member.email_type,
-      ip_opt: member.ip_opt,
-      ...(type === "subscribe" ? { ip_signup: member.ip_signup } : {}),
-      web_id: String(member.web_id),
-      merges: memberMerges(member),
-    });
-  }
-
-  private emitUnsubscribe(
-    accountId: string,
-    list: TAudience,
-    member: TMember,
-    action: "unsub" | "delete",
-    reason: string,
-    source: TWebhookSource,
-    campaignId?: string,
-  ): void {
-    this.emit(accountId, list, "unsubscribe", source, {
-      action,
-      reason,
-      id: member.unique_email_id,
-      list_id: list.id,
-      email: member.email_address,
-      email_type: member.email_type,
-      ip_opt: member.ip_opt,
-      web_id: String(member.web_id),
-      merges: memberMerges(member),
-      ...(campaignId !== undefined ? { campaign_id: campaignId } : {}),
-    });
-  }
-
-  private emit(
-    accountId: string,
-    list: TAudience,
-    type: "subscribe" | "unsubscribe" | "profile" | "upemail" | "cleaned",
-    source: TWebhookSource,
-    data: Parameters<ListEventBus["emit"]>[0]["data"],
-  ): void {
-    this.deps.events.emit({
-      accountId,
-      listId: list.id,
-      type,
-      source,
-      firedAtMs: this.deps.clock.nowMs(),
-      data,
-    });
   }
 }
 
@@ -460,8 +380,4 @@ function throwMergeErrors(schemaErrors: TFieldError[], errors: TFieldError[]): v
 
 function statusLabel(status: TMemberStatus): string {
   return status === "archived" ? "Archived" : status.charAt(0).toUpperCase() + status.slice(1);
-}
-
-export function isApiProblem(err: unknown): err is ApiProblem {
-  return err instanceof ApiProblem;
 }

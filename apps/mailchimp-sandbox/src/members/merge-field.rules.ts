@@ -17,7 +17,7 @@ export type TMergeOutcome = {
   errors: TFieldError[];
 };
 
-/** Recorded for null/object values and addresses missing keys (OperationCode#692, mc-magento#497). */
+/** Recorded for null/object values, addresses missing keys (OperationCode#692, mc-magento#497). */
 const ANY_OF = "Data did not match any of the schemas described in anyOf.";
 const ADDRESS_KEYS = ["addr1", "city", "state", "zip"];
 

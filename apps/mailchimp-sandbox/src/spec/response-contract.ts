@@ -66,7 +66,8 @@ export class ResponseContract {
       valid,
       errors: (validate.errors ?? []).map(
         (error) =>
-          `${error.instancePath || "/"} ${error.message ?? "invalid"} ${JSON.stringify(error.params)}`,
+          `${error.instancePath || "/"} ${error.message ?? "invalid"} ` +
+          JSON.stringify(error.params),
       ),
     };
   }

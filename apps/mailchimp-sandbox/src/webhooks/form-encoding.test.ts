@@ -10,7 +10,8 @@ describe("encodeWebhookForm", () => {
     });
 
     expect(decodeURIComponent(body.replace(/\+/g, " "))).toBe(
-      "type=subscribe&fired_at=2009-03-26 21:35:57&data[id]=8a25ff1d98&data[merges][FNAME]=Mailchimp" +
+      "type=subscribe&fired_at=2009-03-26 21:35:57&data[id]=8a25ff1d98" +
+        "&data[merges][FNAME]=Mailchimp" +
         "&data[merges][ADDRESS][addr1]=1 Main",
     );
   });

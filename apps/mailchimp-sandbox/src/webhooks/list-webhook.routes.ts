@@ -92,7 +92,8 @@ async function checkUrl(
   const check = await ctx.listWebhooks.validateUrl(url);
   if (!check.ok) {
     throw problems.invalidResourceDetail(
-      `We couldn't verify the URL is working. Please double check and try again. HTTP Code: ${check.status ?? 0}`,
+      "We couldn't verify the URL is working. Please double check and try again. " +
+        `HTTP Code: ${check.status ?? 0}`,
     );
   }
 }
