@@ -82,12 +82,7 @@ export class MailchimpClient {
           signal: request.signal,
         });
         if (response.status >= 200 && response.status < 300) return response.data as T;
-        error = mailchimpErrorFromResponse(
-          what,
-          response.status,
-          response.data,
-          response.headers,
-        );
+        error = mailchimpErrorFromResponse(what, response.status, response.data, response.headers);
       } catch (err) {
         error = mailchimpErrorFromException(err, what);
       } finally {
