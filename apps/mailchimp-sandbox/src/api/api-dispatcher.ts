@@ -56,7 +56,9 @@ export class ApiDispatcher {
       problem = problems.internal();
     }
 
-    return { status: problem.status, body: problemBody(problem, requestId), problem };
+    const headers = problem.allow === undefined ? undefined : { allow: problem.allow.join(", ") };
+
+    return { status: problem.status, body: problemBody(problem, requestId), headers, problem };
   }
 
   /** One operation of a `/batches` job, on behalf of its account. */

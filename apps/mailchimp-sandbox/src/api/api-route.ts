@@ -19,7 +19,7 @@ export type TApiCall = {
   source: TWebhookSource;
 };
 
-export type TApiResult = { status: number; body?: unknown };
+export type TApiResult = { status: number; body?: unknown; headers?: Record<string, string> };
 
 export type TApiRoute = {
   method: THttpMethod;

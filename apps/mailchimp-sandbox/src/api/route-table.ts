@@ -25,12 +25,12 @@ export class RouteTable {
   /** Throws ApiProblem 404/405 when nothing matches. */
   match(method: THttpMethod, path: string): TRouteMatch {
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
-    let pathExists = false;
+    const allowed: string[] = [];
 
     for (const entry of this.compiled) {
       const found = entry.pattern.exec(trimmed);
       if (found === null) continue;
-      pathExists = true;
+      allowed.push(entry.route.method.toUpperCase());
       if (entry.route.method !== method) continue;
 
       const params: Record<string, string> = {};
@@ -41,7 +41,7 @@ export class RouteTable {
       return { route: entry.route, params };
     }
 
-    throw pathExists ? problems.methodNotAllowed() : problems.notFound();
+    throw allowed.length > 0 ? problems.methodNotAllowed(allowed) : problems.notFound();
   }
 }
 

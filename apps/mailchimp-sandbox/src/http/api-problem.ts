@@ -15,6 +15,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors?: TFieldError[],
+    /** Methods the path supports, sent as the `Allow` header of a 405 ([ERR] glossary). */
+    readonly allow?: string[],
   ) {
     super(`${title}: ${detail}`);
     this.name = "ApiProblem";
@@ -43,12 +45,14 @@ export const problems = {
   notFound: () =>
     new ApiProblem(404, "Resource Not Found", "The requested resource could not be found."),
   // [ERR] glossary: 405 MethodNotAllowed.
-  methodNotAllowed: () =>
+  methodNotAllowed: (allow: string[]) =>
     new ApiProblem(
       405,
       "Method Not Allowed",
       "The requested method and resource are not compatible. See the Allow header for this " +
         "resource's available methods.",
+      undefined,
+      allow,
     ),
   // [ERR] glossary: 400 JSONParseError.
   jsonParse: () =>

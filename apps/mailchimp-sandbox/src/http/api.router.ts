@@ -244,6 +244,7 @@ function sendResult(res: ServerResponse, result: TApiResult, requestId: string):
   if (res.headersSent || res.destroyed) return;
   const problem = result.status >= 400;
   const headers: Record<string, string> = {
+    ...result.headers,
     "x-request-id": requestId,
     "content-type": problem
       ? "application/problem+json; charset=utf-8"

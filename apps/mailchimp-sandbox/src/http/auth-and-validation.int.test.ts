@@ -149,6 +149,7 @@ describe("request validation against the official spec", () => {
     expect(unknown.data).toMatchObject({ title: "Resource Not Found" });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.data).toMatchObject({ title: "Method Not Allowed" });
+    expect(wrongMethod.headers.allow).toBe("GET");
   });
 
   it("refuses count above 1000", async () => {

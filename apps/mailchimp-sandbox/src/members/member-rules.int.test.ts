@@ -209,6 +209,17 @@ describe("subscriber hashes and addresses", () => {
     expect(existing.data).toMatchObject({ title: "Member Exists" });
   });
 
+  it("refuses a path address that is not the body's address for a new member", async () => {
+    const response = await put(
+      "body.address@acme-industrial.com",
+      { status_if_new: "subscribed" },
+      "path.address@acme-industrial.com",
+    );
+
+    expect(response.status).toBe(400);
+    expect(sandbox.member(accountId, listId, "body.address@acme-industrial.com")).toBeUndefined();
+  });
+
   it("changes the address with a PUT on the old hash", async () => {
     const before = "old.name@acme-industrial.com";
     const after = "new.name@acme-industrial.com";

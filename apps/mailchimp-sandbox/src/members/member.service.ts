@@ -97,7 +97,8 @@ export class MemberService {
     if (existing === undefined) {
       if (email === undefined) throw problems.notFound();
       const targetHash = subscriberHash(email);
-      if (HASH.test(key) && key.toLowerCase() !== targetHash) {
+      const keyHash = hashForKey(key);
+      if (HASH.test(keyHash) && keyHash !== targetHash) {
         // A hash of the address not lower-cased first, or another address entirely.
         if (list.members.has(targetHash)) throw problems.memberExists(email);
         throw problems.invalidResource([
