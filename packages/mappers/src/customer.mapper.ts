@@ -11,14 +11,14 @@ import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/pl
 import { addressesByPreference, primaryAddress } from "./customer-address.selector.js";
 import { checkEmail, maskEmail, type TEmailCheck } from "./email.rules.js";
 import { mapEcommerceCustomer, primaryContact } from "./ecommerce-customer.mapper.js";
-import { buildManagedTags, normaliseTagPrefix } from "./member-tags.mapper.js";
+import { buildManagedTags } from "./member-tags.mapper.js";
 import {
   contactMemberFields,
   customerMemberFields,
   customerMergeFields,
 } from "./member-merge-fields.mapper.js";
+import { resolveOptions } from "./mapping.options.js";
 import {
-  DEFAULT_MAPPING_OPTIONS,
   type TCustomerMapping,
   type TCustomerSource,
   type TIdentity,
@@ -33,22 +33,6 @@ import { cleanText } from "./text.normalizer.js";
 
 /** Plex customer statuses that mean "no longer a customer" (setup-table values vary). */
 const INACTIVE_STATUS = /^(inactive|deleted|obsolete|closed|disabled|dead)$/i;
-
-export function resolveOptions(input: TMappingOptionsInput): TMappingOptions & { now: Date } {
-  const now = input?.now instanceof Date && !Number.isNaN(input.now.getTime()) ? input.now : null;
-  const days = Number(input?.activeBuyerDays);
-
-  return {
-    statusIfNew: input?.statusIfNew === "transactional" ? "transactional" : "subscribed",
-    tagPrefix: normaliseTagPrefix(input?.tagPrefix ?? DEFAULT_MAPPING_OPTIONS.tagPrefix),
-    includeContacts: input?.includeContacts ?? DEFAULT_MAPPING_OPTIONS.includeContacts,
-    includeInactive: input?.includeInactive ?? DEFAULT_MAPPING_OPTIONS.includeInactive,
-    activeBuyerDays:
-      Number.isFinite(days) && days > 0 ? days : DEFAULT_MAPPING_OPTIONS.activeBuyerDays,
-    // An unusable clock must not crash a mapper; the epoch makes every buyer "lapsed" visibly.
-    now: now ?? new Date(0),
-  };
-}
 
 /** Who the customer is in a reason: its code when it has one, else its Plex id. */
 function customerLabel(customer: TPlexCustomer): string {

@@ -13,7 +13,9 @@ export {
   type TRejectionCode,
   type TRejectionEntity,
 } from "./mapping.types.js";
-export { mapCustomer, resolveOptions } from "./customer.mapper.js";
+export { mapCustomer } from "./customer.mapper.js";
+export { resolveOptions } from "./mapping.options.js";
+export { toMemberUpsert } from "./member-body.mapper.js";
 export {
   ECOMMERCE_CUSTOMER_ID_MAX,
   ecommerceCustomerId,

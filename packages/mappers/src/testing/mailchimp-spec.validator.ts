@@ -75,7 +75,8 @@ export class MailchimpSpecValidator {
       [string, string],
     ][]) {
       const schema = spec.paths[path]?.[method]?.requestBody?.content?.["application/json"]?.schema;
-      if (schema === undefined) throw new Error(`the spec has no request body for ${method} ${path}`);
+      if (schema === undefined)
+        throw new Error(`the spec has no request body for ${method} ${path}`);
       this.validators.set(kind, ajv.compile(closeObjects(schema) as TJsonSchema));
     }
   }
