@@ -70,6 +70,24 @@ describe("stores", () => {
   });
 });
 
+describe("bounded records", () => {
+  it("refuses a record larger than the bound and drops properties the spec does not name", async () => {
+    const huge = await api.put(`${store}/products/PART-BIG`, {
+      id: "PART-BIG",
+      title: "Catalog dump",
+      description: "x".repeat(70_000),
+      variants: [{ id: "PART-BIG", title: "Only" }],
+    });
+    await api.patch(store, { invented_field: "y".repeat(1_000), timezone: "America/Detroit" });
+    const dump = sandbox.account(accountId).stores.get(sandbox.defaults?.storeId ?? "");
+
+    expect(huge.status).toBe(400);
+    expect((await api.get(`${store}/products/PART-BIG`)).status).toBe(404);
+    expect(dump).toMatchObject({ timezone: "America/Detroit" });
+    expect(dump).not.toHaveProperty("invented_field");
+  });
+});
+
 describe("customers", () => {
   it("upserts with PUT and adds a new address to the audience by opt_in_status", async () => {
     const first = await api.put(`${store}/customers/CUST-1`, {

@@ -21,7 +21,37 @@ import {
 } from "./store.service.js";
 
 const ORDER = "/ecommerce/stores/{store_id}/orders/{order_id}";
-const OWNED = ["id", "customer", "customer_id", "lines", "created_at", "updated_at"];
+const ORDER_WRITABLE = [
+  "campaign_id",
+  "landing_site",
+  "financial_status",
+  "fulfillment_status",
+  "currency_code",
+  "order_total",
+  "order_url",
+  "discount_total",
+  "tax_total",
+  "shipping_total",
+  "tracking_code",
+  "processed_at_foreign",
+  "cancelled_at_foreign",
+  "updated_at_foreign",
+  "shipping_address",
+  "billing_address",
+  "promos",
+  "outreach",
+  "tracking_number",
+  "tracking_carrier",
+  "tracking_url",
+];
+const LINE_WRITABLE = ["id", "product_id", "product_variant_id", "quantity", "price", "discount"];
+
+function toLine(input: TLineInput, id: string): TOrderLine {
+  const line: Record<string, unknown> = {};
+  assignFields(line, input, LINE_WRITABLE);
+
+  return { ...(line as TOrderLine), id };
+}
 
 type TLineInput = Partial<TOrderLine>;
 type TOrderInput = {
@@ -119,11 +149,11 @@ function createOrder(call: TApiCall, ctx: SandboxContext) {
     customer_id: "",
     currency_code: "",
     order_total: 0,
-    lines: body.lines.map((line) => structuredClone(line) as TOrderLine),
+    lines: body.lines.map((line) => toLine(line, line.id ?? "")),
     created_at: now,
     updated_at: now,
   };
-  assignFields(order, body, OWNED);
+  assignFields(order, body, ORDER_WRITABLE);
   assertRecordSize(order, ctx.options.limits.maxRecordBytes);
   order.customer_id = resolveCustomer(ctx, call, store, body.customer);
 
@@ -141,12 +171,11 @@ function updateOrder(call: TApiCall, ctx: SandboxContext) {
   if (body.lines !== undefined) {
     // PATCH line items carry no id in the spec: they replace the lines in order, keeping ids.
     checkLines(store, body.lines);
-    draft.lines = body.lines.map((line, index) => ({
-      ...(structuredClone(line) as TOrderLine),
-      id: line.id ?? order.lines[index]?.id ?? `${order.id}-line-${index + 1}`,
-    }));
+    draft.lines = body.lines.map((line, index) =>
+      toLine(line, line.id ?? order.lines[index]?.id ?? `${order.id}-line-${index + 1}`),
+    );
   }
-  assignFields(draft, body, OWNED);
+  assignFields(draft, body, ORDER_WRITABLE);
   draft.updated_at = ctx.clock.isoNow();
   assertRecordSize(draft, ctx.options.limits.maxRecordBytes);
   if (body.customer !== undefined && Object.keys(body.customer).length > 0) {

@@ -14,7 +14,27 @@ import { assignFields, requireStore } from "./store.service.js";
 
 const PRODUCT = "/ecommerce/stores/{store_id}/products/{product_id}";
 const VARIANT = `${PRODUCT}/variants/{variant_id}`;
-const OWNED = ["id", "variants", "created_at", "updated_at"];
+const PRODUCT_WRITABLE = [
+  "title",
+  "handle",
+  "url",
+  "description",
+  "type",
+  "vendor",
+  "image_url",
+  "images",
+  "published_at_foreign",
+];
+const VARIANT_WRITABLE = [
+  "title",
+  "url",
+  "sku",
+  "price",
+  "inventory_quantity",
+  "image_url",
+  "backorders",
+  "visibility",
+];
 
 type TVariantInput = { id?: string; title?: string } & Record<string, unknown>;
 type TProductInput = { id?: string; title?: string; variants?: TVariantInput[] } & Record<
@@ -37,14 +57,12 @@ function writeVariant(
   input: TVariantInput,
 ): TProductVariant {
   const now = ctx.clock.isoNow();
-  const variant: TProductVariant = product.variants.get(id) ?? {
-    id,
-    title: "",
-    created_at: now,
-    updated_at: now,
-  };
-  assignFields(variant, input, OWNED);
+  const existing = product.variants.get(id);
+  const variant: TProductVariant = { id, title: "", created_at: now, updated_at: now, ...existing };
+  assignFields(variant, input, VARIANT_WRITABLE);
   variant.updated_at = now;
+  // Variants are records of their own: each is bounded like a product.
+  assertRecordSize(variant, ctx.options.limits.maxRecordBytes);
   product.variants.set(id, variant);
 
   return variant;
@@ -69,7 +87,7 @@ function writeProduct(
           created_at: existing?.created_at ?? now,
           updated_at: now,
         };
-  assignFields(product, input, OWNED);
+  assignFields(product, input, PRODUCT_WRITABLE);
   for (const variant of input.variants ?? []) writeVariant(ctx, product, variant.id ?? "", variant);
   if (product.variants.size === 0) {
     throw problems.invalidResource([

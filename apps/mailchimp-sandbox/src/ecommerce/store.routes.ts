@@ -15,7 +15,19 @@ import {
   type TCustomerInput,
 } from "./store.service.js";
 
-const STORE_OWNED = ["id", "created_at", "updated_at", "customers", "products", "orders"];
+const STORE_WRITABLE = [
+  "name",
+  "platform",
+  "domain",
+  "is_syncing",
+  "email_address",
+  "currency_code",
+  "money_format",
+  "primary_locale",
+  "timezone",
+  "phone",
+  "address",
+];
 const CUSTOMER = "/ecommerce/stores/{store_id}/customers/{customer_id}";
 
 function storeBody(call: TApiCall, store: TStore) {
@@ -74,7 +86,7 @@ export const STORE_ROUTES: TApiRoute[] = [
         products: new Map(),
         orders: new Map(),
       };
-      assignFields(store, body, STORE_OWNED);
+      assignFields(store, body, STORE_WRITABLE);
       assertRecordSize(store, ctx.options.limits.maxRecordBytes);
       call.account.stores.set(store.id, store);
 
@@ -99,8 +111,11 @@ export const STORE_ROUTES: TApiRoute[] = [
           { field: "list_id", message: "A store cannot be connected to a different audience." },
         ]);
       }
-      assignFields(store, body, STORE_OWNED);
-      store.updated_at = ctx.clock.isoNow();
+      const draft: TStore = { ...store };
+      assignFields(draft, body, STORE_WRITABLE);
+      draft.updated_at = ctx.clock.isoNow();
+      assertRecordSize(draft, ctx.options.limits.maxRecordBytes);
+      Object.assign(store, draft);
 
       return ok(storeBody(call, store));
     },

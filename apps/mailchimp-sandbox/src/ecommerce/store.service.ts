@@ -31,19 +31,29 @@ export function requireStore(call: TApiCall): TStore {
   return store;
 }
 
-/** Copies the client's fields over a record, keeping the sandbox-owned ones. */
+/**
+ * Copies the fields a client may write (those the spec's request schema names) over a record.
+ * Unknown properties are dropped rather than stored, so a record cannot grow by inventions.
+ */
 export function assignFields(
   target: Record<string, unknown>,
   input: object,
-  owned: readonly string[],
+  writable: readonly string[],
 ): void {
   for (const [key, value] of Object.entries(input)) {
-    if (owned.includes(key) || value === undefined) continue;
+    if (!writable.includes(key) || value === undefined) continue;
     target[key] = structuredClone(value);
   }
 }
 
-const CUSTOMER_OWNED = ["orders_count", "total_spent", "created_at", "updated_at", "id"];
+const CUSTOMER_WRITABLE = [
+  "email_address",
+  "opt_in_status",
+  "company",
+  "first_name",
+  "last_name",
+  "address",
+];
 
 /** Creates or replaces a customer and applies its opt-in to the store's audience. */
 export function upsertCustomer(
@@ -73,7 +83,7 @@ export function upsertCustomer(
     updated_at: now,
   };
   const draft: TStoreCustomer = { ...structuredClone(customer) };
-  assignFields(draft, input, CUSTOMER_OWNED);
+  assignFields(draft, input, CUSTOMER_WRITABLE);
   draft.updated_at = now;
   assertRecordSize(draft, ctx.options.limits.maxRecordBytes);
 
