@@ -49,6 +49,15 @@ export const ZWriteRecordsPayload = z.object({
 });
 export type TWriteRecordsPayload = z.infer<typeof ZWriteRecordsPayload>;
 
+/** mailchimp-write / collect-batch: read the results of a Mailchimp /batches job into the audit. */
+export const ZCollectBatchPayload = z.object({
+  connectionId: ZConnectionId,
+  batchId: z.string().min(1).max(64),
+  /** 0-based poll round; the delay between polls widens with it. */
+  round: z.number().int().min(0).max(200).default(0),
+});
+export type TCollectBatchPayload = z.infer<typeof ZCollectBatchPayload>;
+
 /** mailchimp-write / provision: create merge fields, the store and webhooks for a connection. */
 export const ZProvisionPayload = z.object({ connectionId: ZConnectionId });
 export type TProvisionPayload = z.infer<typeof ZProvisionPayload>;
@@ -98,7 +107,11 @@ export const QUEUES = {
   mailchimpWrite: {
     name: "mailchimp-write",
     description: "Batches of mapped records delivered to Mailchimp (members, e-commerce).",
-    jobs: { "write-records": ZWriteRecordsPayload, provision: ZProvisionPayload },
+    jobs: {
+      "write-records": ZWriteRecordsPayload,
+      "collect-batch": ZCollectBatchPayload,
+      provision: ZProvisionPayload,
+    },
     defaultJobOptions: {
       attempts: 8,
       backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },

@@ -1,0 +1,34 @@
+export { appendAudit, type TAuditEvent, type TAuditStage } from "./audit.writer.js";
+export { collectBatch, type TBatchCollection } from "./batch-collector.js";
+export { pollContacts } from "./contact-stream.reader.js";
+export { readCursor, recordRunFailure, saveCursor, type TCursor } from "./cursor.store.js";
+export {
+  pollCustomers,
+  type TCustomerSourceData,
+  type TCustomerStreamOptions,
+} from "./customer-stream.reader.js";
+export {
+  maskEmailsIn,
+  writeCustomers,
+  type TWriteContext,
+  type TWriteResult,
+} from "./customer.writer.js";
+export { deliverMembers, type TMemberResult } from "./member-delivery.js";
+export { ensureProvisioned, provisionConnection } from "./provisioner.js";
+export {
+  BACKFILL_START,
+  WINDOW_OVERLAP_MS,
+  WINDOW_SETTLE_MS,
+  type TPollContext,
+  type TPollResult,
+} from "./poll.types.js";
+export {
+  loadChildren,
+  loadRecords,
+  markOutcomes,
+  upsertSourceRecords,
+  type TOutcome,
+  type TSourceRecord,
+  type TStoredRecord,
+} from "./record.store.js";
+export { WindowPlanner, type TWindow } from "./window.planner.js";
