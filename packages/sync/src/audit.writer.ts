@@ -14,7 +14,7 @@ export type TAuditEvent = {
   externalId: string;
   stage: TAuditStage;
   reason?: string;
-  detail?: Record<string, unknown>;
+  detail?: Prisma.InputJsonObject;
   jobId?: string;
   attempt?: number;
 };
