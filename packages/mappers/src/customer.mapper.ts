@@ -9,9 +9,9 @@ import { subscriberHash } from "@ml-connector/mailchimp-client";
 import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/plex-client";
 
 import { addressesByPreference, primaryAddress } from "./customer-address.selector.js";
-import { checkEmail, maskEmail, type TEmailCheck } from "./email.rules.js";
+import { checkEmail, maskEmail } from "./email.rules.js";
 import { mapEcommerceCustomer, primaryContact } from "./ecommerce-customer.mapper.js";
-import { buildManagedTags } from "./member-tags.mapper.js";
+import { customerTags, memberTags } from "./member-tags.mapper.js";
 import {
   contactMemberFields,
   customerMemberFields,
@@ -28,32 +28,12 @@ import {
   type TRejection,
 } from "./mapping.types.js";
 import { phoneKey } from "./phone.normalizer.js";
-import { recordList } from "./plex-input.guards.js";
+import { customerLabel, emailReason } from "./rejection.reasons.js";
+import { plexId, recordList } from "./plex-input.guards.js";
 import { cleanText } from "./text.normalizer.js";
 
 /** Plex customer statuses that mean "no longer a customer" (setup-table values vary). */
 const INACTIVE_STATUS = /^(inactive|deleted|obsolete|closed|disabled|dead)$/i;
-
-/** Who the customer is in a reason: its code when it has one, else its Plex id. */
-function customerLabel(customer: TPlexCustomer): string {
-  const code = cleanText(customer.code, 60);
-  const id = cleanText(customer.id, 60) ?? "(no id)";
-
-  return code === undefined ? `customer ${id}` : `customer ${code}`;
-}
-
-function emailReason(subject: string, raw: unknown, check: TEmailCheck): string {
-  if (check.ok) return "";
-  if (check.code === "EMAIL_MISSING") return `${subject} has no e-mail address`;
-  if (check.code === "EMAIL_PLACEHOLDER") {
-    return (
-      `${subject} has e-mail ${maskEmail(raw)}, which looks like a placeholder ` +
-      `(${check.problem}); Mailchimp refuses such addresses as fake`
-    );
-  }
-
-  return `${subject} has e-mail ${maskEmail(raw)}, which is not a valid address (${check.problem})`;
-}
 
 export function mapCustomer(
   source: TCustomerSource,
@@ -87,7 +67,7 @@ function mapCustomerRecords(
 ): TCustomerMapping {
   const customer: TPlexCustomer | undefined =
     source?.customer !== null && typeof source?.customer === "object" ? source.customer : undefined;
-  const customerId = cleanText(customer?.id, 200);
+  const customerId = plexId(customer?.id);
   if (customer === undefined || customerId === undefined) {
     return {
       members: [],
@@ -97,7 +77,7 @@ function mapCustomerRecords(
           entity: "customer",
           externalId: customerId ?? "",
           code: "CUSTOMER_ID_MISSING",
-          reason: "a Plex customer record arrived without an id and cannot be matched",
+          reason: "a Plex customer record arrived without a usable id and cannot be matched",
         },
       ],
     };
@@ -117,20 +97,31 @@ function mapCustomerRecords(
   const members: TMappedMember[] = [];
 
   const shared = customerMergeFields(customer, address, stats);
-  const tagFacts = {
-    industries: Array.isArray(customer.industries) ? customer.industries : [],
-    region: customer.region ?? address?.region,
-    customerType: customer.type,
-    accountCategory: customer.category,
-    stats,
-  };
+  const sharedTags = customerTags(
+    {
+      industries: Array.isArray(customer.industries) ? customer.industries : [],
+      region: customer.region ?? address?.region,
+      customerType: customer.type,
+      accountCategory: customer.category,
+      stats,
+    },
+    options.tagPrefix,
+    options.now,
+    options.activeBuyerDays,
+  );
   const tags = (kind: "customer" | "contact", contactType?: unknown) =>
-    buildManagedTags(
-      { ...tagFacts, kind, contactType },
-      options.tagPrefix,
-      options.now,
-      options.activeBuyerDays,
-    );
+    memberTags(sharedTags, options.tagPrefix, { kind, contactType });
+
+  // Each address is hashed once, for its member and its identity alike.
+  const hashes = new Map<string, string>();
+  const hashOf = (email: string) => {
+    const known = hashes.get(email);
+    if (known !== undefined) return known;
+    const hash = subscriberHash(email);
+    hashes.set(email, hash);
+
+    return hash;
+  };
 
   // The customer's own address: its e-mail, else the addresses' e-mails by preference.
   const candidates = [customer.email, ...addressesByPreference(addresses).map((a) => a.email)];
@@ -146,7 +137,7 @@ function mapCustomerRecords(
       plexCustomerId: customerId,
       plexCustomerCode: code,
       email: customerEmail,
-      subscriberHash: customerEmail === undefined ? undefined : subscriberHash(customerEmail),
+      subscriberHash: customerEmail === undefined ? undefined : hashOf(customerEmail),
       phone: customerPhone?.digits,
     }),
   );
@@ -164,7 +155,7 @@ function mapCustomerRecords(
   } else if (customerEmail !== undefined) {
     members.push({
       email: customerEmail,
-      subscriberHash: subscriberHash(customerEmail),
+      subscriberHash: hashOf(customerEmail),
       plexCustomerId: customerId,
       mergeFields: customerMemberFields(shared, customer, customerPhone),
       tags: tags("customer"),
@@ -184,13 +175,13 @@ function mapCustomerRecords(
   if (customerEmail !== undefined) seen.set(customerEmail, "the customer record");
 
   for (const contact of contacts) {
-    const contactId = cleanText(contact.id, 200);
+    const contactId = plexId(contact.id);
     if (contactId === undefined) {
       rejections.push({
         entity: "contact",
         externalId: "",
         code: "CONTACT_ID_MISSING",
-        reason: `a contact of ${label} arrived without an id and cannot be matched`,
+        reason: `a contact of ${label} arrived without a usable id and cannot be matched`,
       });
       continue;
     }
@@ -208,7 +199,7 @@ function mapCustomerRecords(
         plexCustomerCode: code,
         plexContactId: contactId,
         email: usable ? check.email : undefined,
-        subscriberHash: usable ? subscriberHash(check.email) : undefined,
+        subscriberHash: usable ? hashOf(check.email) : undefined,
         phone: contactPhone?.digits,
       }),
     );
@@ -227,7 +218,7 @@ function mapCustomerRecords(
       seen.set(check.email, `contact ${contactId}`);
       members.push({
         email: check.email,
-        subscriberHash: subscriberHash(check.email),
+        subscriberHash: hashOf(check.email),
         plexCustomerId: customerId,
         plexContactId: contactId,
         mergeFields: contactMemberFields(shared, contact, contactPhone),

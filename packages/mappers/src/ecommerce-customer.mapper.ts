@@ -12,6 +12,7 @@ import type { TEcommerceCustomer } from "@ml-connector/mailchimp-client";
 import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/plex-client";
 
 import { ecommerceAddress } from "./customer-address.selector.js";
+import { plexId } from "./plex-input.guards.js";
 import { cleanText } from "./text.normalizer.js";
 
 /** "A unique identifier for the customer. Limited to 50 characters." (spec, customer PUT). */
@@ -51,7 +52,7 @@ export function mapEcommerceCustomer(
   customer: TPlexCustomer,
   from: { email?: string; address?: TPlexAddress; contact?: TPlexContact },
 ): TEcommerceCustomer | undefined {
-  const id = cleanText(customer.id, 200);
+  const id = plexId(customer.id);
   if (id === undefined || from.email === undefined) return undefined;
 
   const result: TEcommerceCustomer = {

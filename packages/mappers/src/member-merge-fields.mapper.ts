@@ -97,11 +97,12 @@ export function contactMemberFields(
   });
 }
 
-/** Drops absent values and returns the fields in tag order, so equal input hashes equally. */
+/** Drops absent values; the key order is fixed by the code above, so equal input is equal. */
 function compact(fields: TMergeFields): Record<string, TMergeFieldValue> {
-  const entries = Object.entries(fields).filter(
-    (entry): entry is [string, TMergeFieldValue] => entry[1] !== undefined,
-  );
+  const result: Record<string, TMergeFieldValue> = {};
+  for (const [tag, value] of Object.entries(fields)) {
+    if (value !== undefined) result[tag] = value;
+  }
 
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return result;
 }

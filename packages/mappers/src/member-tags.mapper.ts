@@ -39,7 +39,17 @@ export function buildManagedTags(
   now: Date,
   activeBuyerDays: number,
 ): string[] {
-  const tags = new Set<string>([`${prefix}${facts.kind}`]);
+  return memberTags(customerTags(facts, prefix, now, activeBuyerDays), prefix, facts);
+}
+
+/** The tags every member of a customer shares, computed once per customer. */
+export function customerTags(
+  facts: Omit<TTagFacts, "kind" | "contactType">,
+  prefix: string,
+  now: Date,
+  activeBuyerDays: number,
+): string[] {
+  const tags = new Set<string>();
   const add = (facet: string, value: unknown) => {
     const tag = managedTag(prefix, facet, value);
     if (tag !== undefined) tags.add(tag);
@@ -49,11 +59,26 @@ export function buildManagedTags(
   add("region", facts.region);
   add("type", facts.customerType);
   add("account", facts.accountCategory);
-  if (facts.kind === "contact") add("role", facts.contactType);
-  for (const category of facts.stats?.productCategories ?? []) add("category", category);
+  const categories = facts.stats?.productCategories;
+  for (const category of Array.isArray(categories) ? categories : []) add("category", category);
 
   const buyer = buyerTag(facts.stats, now, activeBuyerDays);
   if (buyer !== undefined) tags.add(`${prefix}${buyer}`);
+
+  return [...tags];
+}
+
+/** The shared tags plus what this member is: the customer's own address or a contact (role). */
+export function memberTags(
+  shared: readonly string[],
+  prefix: string,
+  member: Pick<TTagFacts, "kind" | "contactType">,
+): string[] {
+  const tags = new Set<string>([...shared, `${prefix}${member.kind}`]);
+  if (member.kind === "contact") {
+    const role = managedTag(prefix, "role", member.contactType);
+    if (role !== undefined) tags.add(role);
+  }
 
   return [...tags].sort();
 }

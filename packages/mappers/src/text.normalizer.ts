@@ -13,6 +13,8 @@ import { createHash } from "node:crypto";
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b\u2028\u2029\ufeff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const SPACES = /\s+/g;
+/** Printable ASCII with single inner spaces and no outer ones needs no cleaning at all. */
+const ALREADY_CLEAN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 /** Longer input is cut before cleaning, so a megabyte-sized column costs no more than this. */
 const MAX_SCAN = 4096;
@@ -21,6 +23,7 @@ const MAX_SCAN = 4096;
 export function cleanText(value: unknown, maxLength = 255): string | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return cleanText(String(value));
   if (typeof value !== "string") return undefined;
+  if (value.length <= maxLength && ALREADY_CLEAN.test(value)) return value;
 
   const cleaned = value
     .slice(0, MAX_SCAN)
