@@ -148,7 +148,7 @@ function syntaxProblem(email: string): string | undefined {
   if (domain === "") return "has no domain";
   const labels = domain.split(".");
   if (!labels.every((label) => DOMAIN_LABEL.test(label))) return "the domain is malformed";
-  if (labels.length < 2) return "the domain has no top-level domain (like .com)";
+  if (labels.length < 2) return "the domain has no top-level domain such as .com";
   if (!TLD.test(labels[labels.length - 1] ?? "")) return "the top-level domain is malformed";
 
   return undefined;
