@@ -34,6 +34,7 @@ function isVoid(invoice: TPlexArInvoice): boolean {
  * Plex marks credit memos with the `creditMemo` column (non-zero) and a negative amount; an
  * invoice type naming a credit counts too. Which of these a tenant fills is not documented
  * (reference plex-api.md lists the field without semantics), so any of them is enough.
+ * TODO(#6): confirm against a real tenant whether `creditMemo` is a flag or the credited amount.
  */
 export function isCreditMemo(invoice: TPlexArInvoice): boolean {
   const flag = finiteNumber(invoice.creditMemo);
