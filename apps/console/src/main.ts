@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 
 import { ConnectionService } from "@ml-connector/connections";
-import { QUEUES, type TQueueKey } from "@ml-connector/queues";
+import { QUEUES, createProducer, safeJobId, type TQueueKey } from "@ml-connector/queues";
 import { bootService, configOrExit } from "@ml-connector/runtime";
 import { createVault, loadMasterKeyring } from "@ml-connector/vault";
 
@@ -25,6 +25,9 @@ const oauthApp =
       }
     : undefined;
 
+const polls = createProducer("plexPoll", host.queueConnection, env.QUEUE_PREFIX);
+host.onShutdown("queues", "poll producer", () => polls.close());
+
 mountConsole(host.app, {
   auth: {
     username: env.CONSOLE_USERNAME,
@@ -38,6 +41,17 @@ mountConsole(host.app, {
   connections: new ConnectionService(prisma, vault),
   clientDeps: { vault, redis: host.redis, prefix: env.QUEUE_PREFIX, log },
   mailchimpOAuthApp: oauthApp,
+  syncNow: (connectionId, streams) =>
+    polls.addBulk(
+      streams.map((stream) => ({
+        name: "poll-stream" as const,
+        payload: { connectionId, stream, trigger: "manual" as const },
+        // One pending manual poll per stream: pressing the button twice queues it once.
+        opts: {
+          jobId: safeJobId("sync-now", connectionId, stream, Math.floor(Date.now() / 5_000)),
+        },
+      })),
+    ),
   log,
 });
 

@@ -6,5 +6,11 @@ import { ZCommonEnv } from "@ml-connector/runtime";
 export const ZEnv = ZCommonEnv.extend({
   // Port of the health, readiness and metrics endpoints.
   HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
+  // Streams polled at once by this process (each holds a lock, so one stream never overlaps).
+  POLL_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  // How often the stream schedules are compared with the connections table.
+  SCHEDULE_RECONCILE_MS: z.coerce.number().int().min(1_000).default(60_000),
+  // Windows returning this many rows or more are split (Plex has no paging).
+  POLL_MAX_ROWS_PER_WINDOW: z.coerce.number().int().min(10).default(5_000),
 });
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,13 +1,46 @@
 /**
- * plex-poller entry point: configuration, connections and processors are wired here; the work itself
- * lives in packages/ and in processors/. See README.md for what this service consumes and produces.
+ * plex-poller entry point: reads each connection's Plex streams on their schedules and hands
+ * changed records to the mailchimp-write queue. See README.md.
  */
-import { bootService } from "@ml-connector/runtime";
+import { ConnectionService } from "@ml-connector/connections";
+import { createProducer } from "@ml-connector/queues";
+import { bootService, configOrExit } from "@ml-connector/runtime";
+import { createVault, loadMasterKeyring } from "@ml-connector/vault";
 
 import { ZEnv } from "./env.js";
+import { pollStreamHandler } from "./processors/plex-poll.processor.js";
+import { ScheduleReconciler } from "./schedules/schedule.reconciler.js";
 
-const { host } = bootService("plex-poller", ZEnv);
+const { env, host, log, prisma } = bootService("plex-poller", ZEnv);
+const keyring = configOrExit("plex-poller", () => loadMasterKeyring(process.env));
+const vault = createVault({ prisma, keyring, logger: log });
+const connections = new ConnectionService(prisma, vault);
+const writes = createProducer("mailchimpWrite", host.queueConnection, env.QUEUE_PREFIX);
+host.metrics.watchQueues([writes.queue]);
 
-// TODO(#5): register the plex-poll processor and the per-stream job schedulers.
+host.addWorker({
+  queueKey: "plexPoll",
+  concurrency: env.POLL_CONCURRENCY,
+  handlers: {
+    "poll-stream": pollStreamHandler({
+      connections,
+      vault,
+      prisma,
+      redis: host.redis,
+      prefix: env.QUEUE_PREFIX,
+      writes,
+      maxRowsPerWindow: env.POLL_MAX_ROWS_PER_WINDOW,
+    }),
+  },
+});
+const reconciler = new ScheduleReconciler(
+  host.queue("plexPoll"),
+  connections,
+  log,
+  env.SCHEDULE_RECONCILE_MS,
+);
+host.onShutdown("intake", "stream schedules", () => reconciler.stop());
+host.onShutdown("queues", "write producer", () => writes.close());
 
 await host.start();
+reconciler.start();

@@ -42,3 +42,16 @@ export async function pingDatabase(prisma: PrismaClient, timeoutMs = 2_000): Pro
     clearTimeout(timer);
   }
 }
+
+/**
+ * Removes connections and everything that hangs off them, audit trail included. The audit table
+ * refuses deletes unless the transaction says it means it (see the first migration); this is for
+ * tests and for erasing a connection on request, never for routine work.
+ */
+export async function purgeConnections(prisma: PrismaClient, connectionIds: string[]) {
+  if (connectionIds.length === 0) return;
+  await prisma.$transaction([
+    prisma.$executeRawUnsafe("SET LOCAL ml_connector.allow_audit_delete = 'on'"),
+    prisma.connection.deleteMany({ where: { id: { in: connectionIds } } }),
+  ]);
+}

@@ -9,7 +9,7 @@ import {
   openPlexClients,
   type TConnectionView,
 } from "@ml-connector/connections";
-import { createPrismaClient } from "@ml-connector/db";
+import { createPrismaClient, purgeConnections } from "@ml-connector/db";
 import { subscriberHash, updateMemberTags } from "@ml-connector/mailchimp-client";
 import { startMailchimpSandbox, type SandboxHandle } from "@ml-connector/mailchimp-sandbox";
 import { startPlexSandbox, type TPlexSandboxHandle } from "@ml-connector/plex-sandbox";
@@ -66,8 +66,7 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
   });
 
   afterAll(async () => {
-    await prisma.$executeRawUnsafe("SET ml_connector.allow_audit_delete = 'on'");
-    await prisma.connection.delete({ where: { id: connection.id } });
+    await purgeConnections(prisma, [connection.id]);
     await Promise.all([plex.close(), mailchimp.close(), redis.quit(), prisma.$disconnect()]);
   });
 

@@ -32,3 +32,9 @@ export {
   type TStoredRecord,
 } from "./record.store.js";
 export { WindowPlanner, type TWindow } from "./window.planner.js";
+export {
+  DEFAULT_STREAM_PATTERNS,
+  activeBlackout,
+  streamSchedules,
+  type TStreamSchedule,
+} from "./stream-schedule.js";

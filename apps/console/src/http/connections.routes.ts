@@ -6,10 +6,11 @@
  *   PATCH  /api/connections/:id        change name, schedules, options, credentials
  *   DELETE /api/connections/:id        remove deliberately (secrets erased)
  *   POST   /api/connections/:id/test   check Plex and Mailchimp live, in plain words
+ *   POST   /api/connections/:id/sync   "sync now": poll the streams at once (body {streams?})
  * Malformed bodies get 400 with the problems listed; never a 5xx for what a client sends.
  */
 import express, { Router, type NextFunction, type Request, type Response } from "express";
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
 
 import {
   ConnectionError,
@@ -17,6 +18,7 @@ import {
   type ConnectionService,
   type TClientDeps,
 } from "@ml-connector/connections";
+import { ZPlexStream, type TPlexStream } from "@ml-connector/queues";
 import type { Logger } from "@ml-connector/runtime";
 import { VaultError } from "@ml-connector/vault";
 
@@ -24,7 +26,11 @@ export type TConnectionRoutesDeps = {
   connections: ConnectionService;
   clientDeps: TClientDeps;
   log: Logger;
+  /** Queues a manual poll of the given streams; returns the job ids. */
+  syncNow: (connectionId: string, streams: TPlexStream[]) => Promise<string[]>;
 };
+
+const ZSyncNow = z.object({ streams: z.array(ZPlexStream).min(1).optional() }).default({});
 
 type THandler = (req: Request, res: Response) => Promise<void>;
 
@@ -112,6 +118,19 @@ export function connectionRoutes(deps: TConnectionRoutesDeps): Router {
         "connection tested",
       );
       res.json(result);
+    }),
+  );
+
+  router.post(
+    "/api/connections/:id/sync",
+    json,
+    guarded(log, async (req, res) => {
+      const connection = await connections.get(idOf(req));
+      const { streams } = ZSyncNow.parse(req.body ?? {});
+      const chosen = streams ?? (["customers", "contacts"] as TPlexStream[]);
+      const jobIds = await deps.syncNow(connection.id, chosen);
+      log.info({ connectionId: connection.id, streams: chosen }, "sync now requested");
+      res.status(202).json({ queued: chosen, jobIds });
     }),
   );
 

@@ -34,6 +34,7 @@ export async function startConsoleForTest(
   const prefix = `mlc-console-test-${randomUUID().slice(0, 6)}`;
   const queue = new Queue("plex-poll", { connection: { url: redisUrl }, prefix });
   const lines: string[] = [];
+  const syncRequests: { connectionId: string; streams: string[] }[] = [];
   const log = createLogger({
     service: "console-test",
     level: "debug",
@@ -55,6 +56,11 @@ export async function startConsoleForTest(
     connections: new ConnectionService(prisma, vault),
     clientDeps: { vault, redis, prefix, log, maxAttempts: 2 },
     mailchimpOAuthApp: overrides.mailchimpOAuthApp,
+    syncNow: (connectionId, streams) => {
+      syncRequests.push({ connectionId, streams });
+
+      return Promise.resolve(streams.map((stream) => `sync-now-${connectionId}-${stream}`));
+    },
     log,
   });
   const server = http.createServer(app);
@@ -68,6 +74,7 @@ export async function startConsoleForTest(
     prisma,
     vault,
     logs: () => lines.join(""),
+    syncRequests,
     /** JSON call as an authenticated script. */
     async api(method: string, path: string, body?: unknown) {
       const res = await fetch(`${base}${path}`, {

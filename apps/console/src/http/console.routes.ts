@@ -11,7 +11,11 @@ import type { Logger } from "@ml-connector/runtime";
 
 import { requireOperator, type TAuthConfig } from "../auth/auth.middleware.js";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board.routes.js";
-import { connectionRoutes, jsonErrorHandler } from "./connections.routes.js";
+import {
+  connectionRoutes,
+  jsonErrorHandler,
+  type TConnectionRoutesDeps,
+} from "./connections.routes.js";
 import { homeRoutes } from "./home.routes.js";
 import { loginRoutes } from "./login.routes.js";
 import { mailchimpOAuthRoutes } from "./mailchimp-oauth.routes.js";
@@ -25,6 +29,7 @@ export type TConsoleOptions = {
   connections: ConnectionService;
   clientDeps: TClientDeps;
   mailchimpOAuthApp: Omit<TMailchimpOAuthApp, "loginBaseUrl"> | undefined;
+  syncNow: TConnectionRoutesDeps["syncNow"];
   log: Logger;
 };
 
@@ -43,6 +48,7 @@ export function mountConsole(app: Express, options: TConsoleOptions): void {
       connections: options.connections,
       clientDeps: options.clientDeps,
       log: options.log,
+      syncNow: options.syncNow,
     }),
   );
   app.use(

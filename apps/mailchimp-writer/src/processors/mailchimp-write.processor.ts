@@ -1,0 +1,131 @@
+/**
+ * mailchimp-write: delivers records to Mailchimp.
+ * - write-records: maps and writes a batch of customers (with contacts) after making sure the
+ *   connection's merge fields and store exist;
+ * - collect-batch: reads a finished /batches job into the audit trail, polling again later while
+ *   Mailchimp is still working on it;
+ * - provision: creates merge fields and the store now (the console's "prepare" action).
+ */
+import type { Redis } from "ioredis";
+
+import {
+  ConnectionError,
+  openMailchimpClient,
+  type ConnectionService,
+  type TConnectionView,
+} from "@ml-connector/connections";
+import type { TPrisma } from "@ml-connector/db";
+import {
+  safeJobId,
+  type TCollectBatchPayload,
+  type TProducer,
+  type TProvisionPayload,
+  type TWriteRecordsPayload,
+} from "@ml-connector/queues";
+import type { TJobContext, TJobHandlers } from "@ml-connector/runtime";
+import {
+  collectBatch,
+  ensureProvisioned,
+  provisionConnection,
+  writeCustomers,
+} from "@ml-connector/sync";
+import type { CredentialVault } from "@ml-connector/vault";
+
+export type TWriterDeps = {
+  connections: ConnectionService;
+  vault: CredentialVault;
+  prisma: TPrisma;
+  redis: Redis;
+  prefix: string;
+  writes: TProducer<"mailchimpWrite">;
+};
+
+/** Waits between polls of a /batches job: 5 s, 10 s, 20 s … capped at 2 minutes. */
+function collectDelayMs(round: number): number {
+  return Math.min(120_000, 5_000 * 2 ** Math.min(round, 5));
+}
+
+async function openSide(deps: TWriterDeps, connectionId: string, ctx: TJobContext) {
+  let connection: TConnectionView;
+  try {
+    connection = await deps.connections.get(connectionId);
+  } catch (err) {
+    if (err instanceof ConnectionError && err.code === "NOT_FOUND") return undefined;
+    throw err;
+  }
+  const mailchimp = await openMailchimpClient(connection, {
+    vault: deps.vault,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    log: ctx.log,
+  });
+  if (mailchimp === undefined) {
+    throw new Error(
+      `connection ${connectionId} has no Mailchimp credential yet (OAuth not finished)`,
+    );
+  }
+
+  return { connection, mailchimp };
+}
+
+export function writerHandlers(deps: TWriterDeps): TJobHandlers<"mailchimpWrite"> {
+  const scheduleCollection = async (connectionId: string, batchId: string, round: number) => {
+    await deps.writes.add(
+      "collect-batch",
+      { connectionId, batchId, round },
+      { jobId: safeJobId("collect", batchId, round), delay: collectDelayMs(round) },
+    );
+  };
+
+  return {
+    "write-records": async (payload: TWriteRecordsPayload, ctx: TJobContext) => {
+      const side = await openSide(deps, payload.connectionId, ctx);
+      if (side === undefined) return { skipped: "connection removed" };
+      const { connection, mailchimp } = side;
+      await ensureProvisioned(deps.redis, deps.prefix, connection, mailchimp, ctx.log);
+      if (payload.entity !== "customer") {
+        // TODO(#6): products and orders.
+        return { skipped: `entity ${payload.entity} is not written yet` };
+      }
+
+      return writeCustomers(
+        {
+          connection,
+          mailchimp,
+          prisma: deps.prisma,
+          log: ctx.log.child({ connectionId: connection.id }),
+          now: new Date(),
+          jobId: ctx.job.id,
+          attempt: ctx.job.attemptsStarted,
+          replay: payload.replay,
+          collectBatch: (batchId) => scheduleCollection(connection.id, batchId, 0),
+        },
+        payload.externalIds,
+      );
+    },
+
+    "collect-batch": async (payload: TCollectBatchPayload, ctx: TJobContext) => {
+      const side = await openSide(deps, payload.connectionId, ctx);
+      if (side === undefined) return { skipped: "connection removed" };
+      const { connection, mailchimp } = side;
+      const state = await collectBatch(
+        connection,
+        mailchimp,
+        deps.prisma,
+        ctx.log,
+        payload.batchId,
+      );
+      if (state.state === "pending")
+        await scheduleCollection(payload.connectionId, payload.batchId, payload.round + 1);
+
+      return state;
+    },
+
+    provision: async (payload: TProvisionPayload, ctx: TJobContext) => {
+      const side = await openSide(deps, payload.connectionId, ctx);
+      if (side === undefined) return { skipped: "connection removed" };
+
+      return provisionConnection(side.connection, side.mailchimp, ctx.log);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * plex-poll / poll-stream: reads one stream of one connection. A Redis lock keeps two runs of the
+ * same stream from overlapping (a scheduled tick finding one running is skipped; a "sync now" is
+ * put back to run right after). Blackout windows skip scheduled runs. Changed records go to the
+ * mailchimp-write queue before the stream's cursor moves.
+ */
+import { createHash, randomUUID } from "node:crypto";
+
+import { DelayedError } from "bullmq";
+import type { Redis } from "ioredis";
+
+import {
+  ConnectionError,
+  openPlexClients,
+  type ConnectionService,
+} from "@ml-connector/connections";
+import type { TPrisma } from "@ml-connector/db";
+import {
+  safeJobId,
+  type TPollStreamPayload,
+  type TProducer,
+  type TSyncEntity,
+} from "@ml-connector/queues";
+import type { TJobContext } from "@ml-connector/runtime";
+import {
+  activeBlackout,
+  pollContacts,
+  pollCustomers,
+  recordRunFailure,
+  type TPollContext,
+} from "@ml-connector/sync";
+import type { CredentialVault } from "@ml-connector/vault";
+
+export type TPollDeps = {
+  connections: ConnectionService;
+  vault: CredentialVault;
+  prisma: TPrisma;
+  redis: Redis;
+  prefix: string;
+  writes: TProducer<"mailchimpWrite">;
+  maxRowsPerWindow: number;
+};
+
+const LOCK_MS = 5 * 60_000;
+const WRITE_CHUNK = 500;
+
+// Deletes the lock only if it still holds this run's token.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+export function pollStreamHandler(deps: TPollDeps) {
+  return async (payload: TPollStreamPayload, ctx: TJobContext): Promise<unknown> => {
+    const { connectionId, stream } = payload;
+    const log = ctx.log.child({ connectionId, stream });
+    let connection;
+    try {
+      connection = await deps.connections.get(connectionId);
+    } catch (err) {
+      if (err instanceof ConnectionError && err.code === "NOT_FOUND")
+        return { skipped: "connection removed" };
+      throw err;
+    }
+    if (connection.status !== "active") return { skipped: `connection ${connection.status}` };
+    const now = new Date();
+    const blackout = activeBlackout(connection, now);
+    if (blackout !== undefined && payload.trigger === "schedule") {
+      log.info({ blackout }, "poll skipped, blackout window");
+
+      return { skipped: `blackout: ${blackout}` };
+    }
+
+    const lockKey = `${deps.prefix}:poll-lock:${connectionId}:${stream}`;
+    const token = randomUUID();
+    if ((await deps.redis.set(lockKey, token, "PX", LOCK_MS, "NX")) !== "OK") {
+      if (payload.trigger === "schedule") return { skipped: "previous run still going" };
+      await ctx.job.moveToDelayed(Date.now() + 10_000, ctx.token);
+      throw new DelayedError("stream busy, manual sync runs right after");
+    }
+    const renew = setInterval(() => {
+      void deps.redis.eval(RENEW, 1, lockKey, token, LOCK_MS).catch(() => undefined);
+    }, LOCK_MS / 3);
+
+    try {
+      const clients = await openPlexClients(connection, {
+        vault: deps.vault,
+        redis: deps.redis,
+        prefix: deps.prefix,
+        log,
+      });
+      if (!("connect" in clients)) {
+        // TODO(#5): streams of tenants reached through SOAP/UX data sources are not polled yet.
+        return { skipped: "data-source connections are not polled yet" };
+      }
+      const pollCtx: TPollContext = {
+        connection,
+        plex: clients.connect,
+        prisma: deps.prisma,
+        log,
+        now,
+        signal: ctx.signal,
+        jobId: ctx.job.id,
+        enqueue: (entity, ids) => enqueueWrites(deps.writes, connectionId, entity, ids),
+      };
+      const result =
+        stream === "customers"
+          ? await pollCustomers(pollCtx, { maxRowsPerWindow: deps.maxRowsPerWindow })
+          : stream === "contacts"
+            ? await pollContacts(pollCtx)
+            : undefined;
+      if (result === undefined) {
+        // TODO(#6): the order streams (orders, releases, shippers, invoices, parts).
+        return { skipped: `stream ${stream} is not read yet` };
+      }
+      log.info({ ...result }, "plex stream polled");
+
+      return result;
+    } catch (err) {
+      await recordRunFailure(
+        deps.prisma,
+        connectionId,
+        stream,
+        err instanceof Error ? err.message : String(err),
+      );
+      throw err;
+    } finally {
+      clearInterval(renew);
+      await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
+    }
+  };
+}
+
+/** One write job per 500 records; the id is derived from the records, so a re-run collapses. */
+export async function enqueueWrites(
+  writes: TProducer<"mailchimpWrite">,
+  connectionId: string,
+  entity: TSyncEntity,
+  externalIds: string[],
+): Promise<void> {
+  const jobs = [];
+  for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
+    const chunk = externalIds.slice(start, start + WRITE_CHUNK);
+    const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
+    jobs.push({
+      name: "write-records" as const,
+      payload: { connectionId, entity, externalIds: chunk },
+      opts: { jobId: safeJobId("write", connectionId, entity, digest) },
+    });
+  }
+  if (jobs.length > 0) await writes.addBulk(jobs);
+}
