@@ -47,7 +47,11 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
       seed: 7,
       latency: { baseMs: 0, perRowMs: 0 },
     });
-    mailchimp = await startMailchimpSandbox({ latency: { perRequestMs: 0, perBatchMemberMs: 0 } });
+    // Latency off and /batches fast: this test is about what ends where, not about speed.
+    mailchimp = await startMailchimpSandbox({
+      latency: { perRequestMs: 0, perBatchMemberMs: 0 },
+      batches: { operationsPerSecond: 5_000 },
+    });
     connection = await new ConnectionService(prisma, vault).create({
       id: `sync-${randomUUID().slice(0, 8)}`,
       name: "Sync test plant",
@@ -119,43 +123,49 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
     return [...list.members.values()];
   }
 
-  it("backfills a messy plant into exactly the expected members, with every rejection explained", async () => {
-    const first = await syncOnce();
+  it(
+    "backfills a messy plant into exactly the expected members, with every rejection explained",
+    { timeout: 120_000 },
+    async () => {
+      const first = await syncOnce();
 
-    expect(first.customers.rows).toBe(CUSTOMERS);
-    expect(first.written).toBe(CUSTOMERS);
-    const links = await prisma.identityLink.findMany({
-      where: { connectionId: connection.id, deliveredAt: { not: null } },
-    });
-    const members = audienceMembers();
-    expect(members.length).toBe(links.length);
-    expect(members.length).toBeGreaterThan(CUSTOMERS / 2);
-    const byHash = new Map(members.map((member) => [member.id, member]));
-    for (const link of links) {
-      const member = byHash.get(link.subscriberHash!);
-      expect(member, `member for ${link.plexCustomerCode}`).toBeDefined();
-      expect(member!.status).toBe("subscribed");
-      expect(member!.merge_fields.CUSTCODE).toBe(link.plexCustomerCode);
-      expect(subscriberHash(link.email!)).toBe(link.subscriberHash);
-    }
-    const records = await prisma.syncRecord.findMany({
-      where: { connectionId: connection.id, entity: "customer" },
-    });
-    expect(records.every((record) => ["delivered", "rejected"].includes(record.status))).toBe(true);
-    const rejected = records.filter((record) => record.status === "rejected");
-    expect(rejected.length).toBeGreaterThan(0);
-    expect(rejected.every((record) => (record.reason ?? "").length > 10)).toBe(true);
-    const audit = await prisma.auditEvent.findMany({
-      where: { connectionId: connection.id, stage: "rejected" },
-    });
-    expect(
-      audit.every(
-        (event) =>
-          (event.reason ?? "") !== "" &&
-          !/\w@[\w-]+\.\w/.test(event.reason!.replace(/\*\*\*@/g, "")),
-      ),
-    ).toBe(true);
-  });
+      expect(first.customers.rows).toBe(CUSTOMERS);
+      expect(first.written).toBe(CUSTOMERS);
+      const links = await prisma.identityLink.findMany({
+        where: { connectionId: connection.id, deliveredAt: { not: null } },
+      });
+      const members = audienceMembers();
+      expect(members.length).toBe(links.length);
+      expect(members.length).toBeGreaterThan(CUSTOMERS / 2);
+      const byHash = new Map(members.map((member) => [member.id, member]));
+      for (const link of links) {
+        const member = byHash.get(link.subscriberHash!);
+        expect(member, `member for ${link.plexCustomerCode}`).toBeDefined();
+        expect(member!.status).toBe("subscribed");
+        expect(member!.merge_fields.CUSTCODE).toBe(link.plexCustomerCode);
+        expect(subscriberHash(link.email!)).toBe(link.subscriberHash);
+      }
+      const records = await prisma.syncRecord.findMany({
+        where: { connectionId: connection.id, entity: "customer" },
+      });
+      expect(records.every((record) => ["delivered", "rejected"].includes(record.status))).toBe(
+        true,
+      );
+      const rejected = records.filter((record) => record.status === "rejected");
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(rejected.every((record) => (record.reason ?? "").length > 10)).toBe(true);
+      const audit = await prisma.auditEvent.findMany({
+        where: { connectionId: connection.id, stage: "rejected" },
+      });
+      expect(
+        audit.every(
+          (event) =>
+            (event.reason ?? "") !== "" &&
+            !/\w@[\w-]+\.\w/.test(event.reason!.replace(/\*\*\*@/g, "")),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it("sends nothing to Mailchimp when nothing changed in Plex, and costs only a few Plex calls", async () => {
     const before = mailchimp.stats();
@@ -167,6 +177,39 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
     expect(idle.mailchimpCalls).toBe(0);
     expect(mailchimp.stats()).toEqual(before);
     expect(plexClient.calls - plexCallsBefore).toBeLessThanOrEqual(3);
+  });
+
+  it("re-running a write job for delivered customers changes nothing and calls Mailchimp not once", async () => {
+    const delivered = await prisma.syncRecord.findMany({
+      where: { connectionId: connection.id, entity: "customer", status: "delivered" },
+      select: { externalId: true },
+      take: 50,
+    });
+    const mailchimpClient = (await openMailchimpClient(connection, { vault, redis, prefix }))!;
+
+    const again = await writeCustomers(
+      {
+        connection,
+        mailchimp: mailchimpClient,
+        prisma,
+        log,
+        now: new Date(),
+        collectBatch: () => Promise.reject(new Error("no batch expected")),
+      },
+      delivered.map((record) => record.externalId),
+    );
+
+    expect(mailchimpClient.calls).toBe(0);
+    expect(again.membersUnchanged).toBeGreaterThanOrEqual(50);
+    const after = await prisma.syncRecord.count({
+      where: {
+        connectionId: connection.id,
+        entity: "customer",
+        externalId: { in: delivered.map((r) => r.externalId) },
+        status: "delivered",
+      },
+    });
+    expect(after).toBe(delivered.length);
   });
 
   it("updates a changed customer on the next poll and never re-subscribes an unsubscribed member", async () => {

@@ -12,12 +12,14 @@ import {
   type TBatchOperation,
 } from "@ml-connector/mailchimp-client";
 import {
+  contentHash,
   detectDuplicateEmails,
   mapCustomer,
   maskEmail,
   tagChanges,
   type TCustomerMapping,
   type TCustomerOrderStats,
+  type TMappedMember,
   type TRejection,
 } from "@ml-connector/mappers";
 import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/plex-client";
@@ -45,6 +47,7 @@ export type TWriteResult = {
   customers: number;
   membersCreated: number;
   membersUpdated: number;
+  membersUnchanged: number;
   rejected: number;
   batchOperations: number;
 };
@@ -54,6 +57,10 @@ const EMAIL_PATTERN = /[^\s@"'<>()]+@[^\s@"'<>()]+\.[a-z]{2,}/gi;
 /** Mailchimp's messages quote the address; the audit keeps it masked. */
 export function maskEmailsIn(text: string): string {
   return text.replace(EMAIL_PATTERN, (email) => maskEmail(email));
+}
+
+function memberHash(member: TMappedMember): string {
+  return contentHash({ mergeFields: member.mergeFields, tags: member.tags, email: member.email });
 }
 
 type TCustomerData = {
@@ -107,7 +114,14 @@ export async function writeCustomers(
   );
   rejectClaimedElsewhere(mappings, links);
 
-  const members = mappings.flatMap((mapping) => mapping.members);
+  // A member already written with exactly this body needs no call at all.
+  const members = mappings
+    .flatMap((mapping) => mapping.members)
+    .filter((member) => links.get(member.subscriberHash)?.memberHash !== memberHash(member));
+  const unchangedMembers = mappings
+    .flatMap((mapping) => mapping.members)
+    .filter((member) => !members.includes(member));
+  const unchanged = unchangedMembers.length;
   const results = await deliverMembers(
     ctx.mailchimp,
     listId,
@@ -138,6 +152,7 @@ export async function writeCustomers(
     mappings,
     records.map((r) => r.externalId),
     results,
+    unchangedMembers,
   );
   await markOutcomes(prisma, connection.id, "customer", outcomes);
   await markOutcomes(prisma, connection.id, "contact", contactOutcomes);
@@ -147,6 +162,7 @@ export async function writeCustomers(
     customers: records.length,
     membersCreated: results.filter((entry) => entry.outcome === "created").length,
     membersUpdated: results.filter((entry) => entry.outcome === "updated").length,
+    membersUnchanged: unchanged,
     rejected: audit.filter((event) => event.stage === "rejected").length,
     batchOperations: operations.length,
   };
@@ -234,7 +250,12 @@ function linkUpdates(
       updates.push({
         ...identity,
         ...(result !== undefined && result.outcome !== "rejected"
-          ? { memberStatus: result.status, managedTags: member?.tags, delivered: true }
+          ? {
+              memberStatus: result.status,
+              managedTags: member?.tags,
+              memberHash: member === undefined ? undefined : memberHash(member),
+              delivered: true,
+            }
           : {}),
       });
     }
@@ -248,6 +269,7 @@ function summarise(
   mappings: TCustomerMapping[],
   customerIds: string[],
   results: TMemberResult[],
+  unchangedMembers: TMappedMember[],
 ) {
   const audit: TAuditEvent[] = [];
   const outcomes: TOutcome[] = [];
@@ -264,6 +286,11 @@ function summarise(
     });
   }
   const deliveredByCustomer = new Map<string, number>();
+  // Members whose body did not change were not sent again, but are in Mailchimp as they should be.
+  for (const member of unchangedMembers) {
+    const customerId = member.plexCustomerId;
+    deliveredByCustomer.set(customerId, (deliveredByCustomer.get(customerId) ?? 0) + 1);
+  }
   for (const result of results) {
     if (result.outcome === "rejected") continue;
     const customerId = result.member.plexCustomerId;

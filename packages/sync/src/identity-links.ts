@@ -12,6 +12,7 @@ export type TKnownLink = {
   plexCustomerId: string;
   plexCustomerCode: string | null;
   managedTags: string[];
+  memberHash: string | null;
   deliveredAt: Date | null;
 };
 
@@ -28,6 +29,7 @@ export async function loadLinksByHash(
       plexCustomerId: true,
       plexCustomerCode: true,
       managedTags: true,
+      memberHash: true,
       deliveredAt: true,
     },
   });
@@ -40,6 +42,7 @@ export async function loadLinksByHash(
         plexCustomerId: row.plexCustomerId,
         plexCustomerCode: row.plexCustomerCode,
         managedTags: Array.isArray(row.managedTags) ? (row.managedTags as string[]) : [],
+        memberHash: row.memberHash,
         deliveredAt: row.deliveredAt,
       },
     ]),
@@ -49,6 +52,7 @@ export async function loadLinksByHash(
 export type TLinkUpdate = TIdentity & {
   memberStatus?: string;
   managedTags?: string[];
+  memberHash?: string;
   delivered?: boolean;
 };
 
@@ -59,14 +63,15 @@ export async function saveLinks(prisma: TPrisma, connectionId: string, updates: 
       (update) => Prisma.sql`(${connectionId}, ${update.subscriberHash}, ${update.plexCustomerId},
         ${update.plexCustomerCode ?? null}, ${update.plexContactId ?? null}, ${update.email ?? null},
         ${update.phone ?? null}, ${update.memberStatus ?? null},
-        ${update.managedTags === undefined ? null : JSON.stringify(update.managedTags)}::jsonb,
-        ${update.delivered === true ? new Date() : null}::timestamptz, now(), now())`,
+        ${JSON.stringify(update.managedTags ?? [])}::jsonb,
+        ${update.memberHash ?? null}, ${update.delivered === true ? new Date() : null}::timestamptz,
+        now(), now())`,
     );
     // Status, tags and delivery time are only overwritten when this write produced them.
     await prisma.$executeRaw`
       INSERT INTO identity_links (connection_id, subscriber_hash, plex_customer_id,
         plex_customer_code, plex_contact_id, email, phone, member_status, managed_tags,
-        delivered_at, created_at, updated_at)
+        member_hash, delivered_at, created_at, updated_at)
       VALUES ${Prisma.join(rows)}
       ON CONFLICT (connection_id, subscriber_hash) DO UPDATE SET
         plex_customer_id = EXCLUDED.plex_customer_id,
@@ -75,7 +80,9 @@ export async function saveLinks(prisma: TPrisma, connectionId: string, updates: 
         email = EXCLUDED.email,
         phone = EXCLUDED.phone,
         member_status = COALESCE(EXCLUDED.member_status, identity_links.member_status),
-        managed_tags = COALESCE(EXCLUDED.managed_tags, identity_links.managed_tags),
+        managed_tags = CASE WHEN EXCLUDED.member_hash IS NULL THEN identity_links.managed_tags
+                            ELSE EXCLUDED.managed_tags END,
+        member_hash = COALESCE(EXCLUDED.member_hash, identity_links.member_hash),
         delivered_at = COALESCE(EXCLUDED.delivered_at, identity_links.delivered_at),
         updated_at = now()`;
   }

@@ -30,47 +30,67 @@ export async function deliverMembers(
   const toPut = members.filter((entry) => entry.known).map((entry) => entry.member);
   const fresh = members.filter((entry) => !entry.known).map((entry) => entry.member);
 
+  // Chunks go out side by side; the account's connection semaphore decides how many really fly.
+  const chunks: TMappedMember[][] = [];
   for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
-    const chunk = fresh.slice(start, start + BATCH_SIZE);
-    const byEmail = new Map(chunk.map((member) => [member.email, member]));
-    const answer = await batchSubscribe(
-      mailchimp,
-      listId,
-      chunk.map((member) => ({
-        email_address: member.email,
-        status: member.statusIfNew,
-        merge_fields: member.mergeFields as Record<string, string>,
-      })),
-      false,
-    );
-    for (const created of answer.new_members) {
-      const member = byEmail.get(created.email_address.toLowerCase());
-      if (member === undefined) continue;
-      byEmail.delete(member.email);
-      results.push({ member, outcome: "created", status: created.status });
-    }
-    for (const error of answer.errors) {
-      const member = byEmail.get(error.email_address.toLowerCase());
-      if (member === undefined) continue;
-      byEmail.delete(member.email);
-      if (error.error_code === "ERROR_CONTACT_EXISTS") {
-        toPut.push(member);
-      } else {
-        results.push({
-          member,
-          outcome: "rejected",
-          reason: error.error,
-          errorCode: error.error_code,
-        });
-      }
-    }
-    // Anything Mailchimp did not mention is written one by one, to be certain of its outcome.
-    toPut.push(...byEmail.values());
+    chunks.push(fresh.slice(start, start + BATCH_SIZE));
+  }
+  const answers = await Promise.all(
+    chunks.map((chunk) => subscribeChunk(mailchimp, listId, chunk)),
+  );
+  for (const answer of answers) {
+    results.push(...answer.results);
+    toPut.push(...answer.toPut);
   }
 
   results.push(...(await putMembers(mailchimp, listId, toPut)));
 
   return results;
+}
+
+async function subscribeChunk(
+  mailchimp: MailchimpClient,
+  listId: string,
+  chunk: TMappedMember[],
+): Promise<{ results: TMemberResult[]; toPut: TMappedMember[] }> {
+  const results: TMemberResult[] = [];
+  const toPut: TMappedMember[] = [];
+  const byEmail = new Map(chunk.map((member) => [member.email, member]));
+  const answer = await batchSubscribe(
+    mailchimp,
+    listId,
+    chunk.map((member) => ({
+      email_address: member.email,
+      status: member.statusIfNew,
+      merge_fields: member.mergeFields as Record<string, string>,
+    })),
+    false,
+  );
+  for (const created of answer.new_members) {
+    const member = byEmail.get(created.email_address.toLowerCase());
+    if (member === undefined) continue;
+    byEmail.delete(member.email);
+    results.push({ member, outcome: "created", status: created.status });
+  }
+  for (const error of answer.errors) {
+    const member = byEmail.get(error.email_address.toLowerCase());
+    if (member === undefined) continue;
+    byEmail.delete(member.email);
+    if (error.error_code === "ERROR_CONTACT_EXISTS") {
+      toPut.push(member);
+    } else {
+      results.push({
+        member,
+        outcome: "rejected",
+        reason: error.error,
+        errorCode: error.error_code,
+      });
+    }
+  }
+  // Anything Mailchimp did not mention is written one by one, to be certain of its outcome.
+  toPut.push(...byEmail.values());
+
+  return { results, toPut };
 }
 
 async function putMembers(

@@ -34,7 +34,10 @@ describe("the customer flow across real processes and queues", () => {
       seed: 11,
       latency: { baseMs: 0, perRowMs: 0 },
     });
-    mailchimp = await startMailchimpSandbox({ latency: { perRequestMs: 0, perBatchMemberMs: 0 } });
+    mailchimp = await startMailchimpSandbox({
+      latency: { perRequestMs: 0, perBatchMemberMs: 0 },
+      batches: { operationsPerSecond: 5_000 },
+    });
     const env = {
       REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       DATABASE_URL,
