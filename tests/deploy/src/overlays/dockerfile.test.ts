@@ -4,44 +4,12 @@
  * directory and command are the ones the Job and the migration gates rely on. Docker cannot run
  * on the build machines, so the Dockerfile is read, not built (see deploy/README.md).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
-import { DockerfileParser, type From, type Instruction } from "dockerfile-ast";
 import { describe, expect, it } from "vitest";
 
+import { dockerfile, execForm, last, stages } from "../manifests/dockerfile.reader.js";
 import { containersOf, podSpecOf } from "../manifests/k8s-object.js";
-import { ofKind, OVERLAYS, ROOT } from "../manifests/manifest-queries.js";
+import { ofKind, OVERLAYS } from "../manifests/manifest-queries.js";
 import { rendered } from "./rendered-overlays.js";
-
-const dockerfile = DockerfileParser.parse(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
-
-/** The instructions of each build stage, by stage name. */
-function stages(): Map<string, Instruction[]> {
-  const byStage = new Map<string, Instruction[]>();
-  let current: Instruction[] = [];
-  for (const instruction of dockerfile.getInstructions()) {
-    if (instruction.getKeyword() === "FROM") {
-      current = [];
-      byStage.set((instruction as From).getBuildStage() ?? `#${byStage.size}`, current);
-    }
-    current.push(instruction);
-  }
-
-  return byStage;
-}
-
-/** The last value of an instruction in a stage (USER, WORKDIR, ENTRYPOINT, CMD). */
-function last(stage: string, keyword: string): string | undefined {
-  const instructions = stages().get(stage) ?? [];
-
-  return (
-    instructions
-      .filter((i) => i.getKeyword() === keyword)
-      .at(-1)
-      ?.getArgumentsContent() ?? undefined
-  );
-}
 
 const ours = (image: string | undefined) => /(^|\/)ml-connector\//.test(image ?? "");
 
@@ -49,13 +17,9 @@ describe("Dockerfile", () => {
   it("builds an app target and a migrate target, each starting under dumb-init", () => {
     for (const stage of ["app", "migrate"]) {
       expect(stages().has(stage), stage).toBe(true);
-      expect(JSON.parse(last(stage, "ENTRYPOINT") ?? "[]"), stage).toEqual(["dumb-init", "--"]);
+      expect(execForm(stage, "ENTRYPOINT"), stage).toEqual(["dumb-init", "--"]);
     }
-    expect(JSON.parse(last("app", "CMD") ?? "[]")).toEqual([
-      "node",
-      "--enable-source-maps",
-      "dist/main.js",
-    ]);
+    expect(execForm("app", "CMD")).toEqual(["node", "--enable-source-maps", "dist/main.js"]);
   });
 
   it("prunes per app and installs from the lockfile, downloading nothing from elsewhere", () => {
@@ -91,7 +55,7 @@ describe("Dockerfile", () => {
       const objects = rendered(overlay);
       const job = podSpecOf(ofKind(objects, "Job")[0]!)!.containers[0]!;
       expect(job.workingDir).toBe(last("migrate", "WORKDIR"));
-      expect(job.args).toEqual(JSON.parse(last("migrate", "CMD") ?? "[]"));
+      expect(job.args).toEqual(execForm("migrate", "CMD"));
       for (const deployment of ofKind(objects, "Deployment")) {
         for (const { container, init } of containersOf(deployment)) {
           if (init) expect(container.workingDir, deployment.metadata.name).toBe(job.workingDir);

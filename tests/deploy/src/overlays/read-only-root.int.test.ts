@@ -2,8 +2,10 @@
  * readOnlyRootFilesystem holds: every service of the production overlay starts, becomes ready and
  * shuts down cleanly with the root filesystem read-only, as an unprivileged user, with the
  * environment its Deployment gives it (secrets replaced by test values) — and without a writable
- * /tmp, so the pods' /tmp emptyDir is a safety margin, not a need. The migration CLI is run the
- * same way (its gate with a tmpfs /tmp, like its emptyDir). Runs the built services (dist/).
+ * /tmp, so the pods' /tmp emptyDir is a safety margin, not a need. Each service runs from the
+ * layout its image has: the Dockerfile's `pnpm deploy --prod --legacy /app` output, started with
+ * the image's CMD. The migration CLI is run the same way (its gate with a tmpfs /tmp, like its
+ * emptyDir). Docker itself cannot run here; the steps before `pnpm deploy` are not exercised.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { spawnSync } from "node:child_process";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { execForm } from "../manifests/dockerfile.reader.js";
 import { podSpecOf } from "../manifests/k8s-object.js";
 import {
   appNames,
@@ -95,6 +98,23 @@ async function waitForReady(port: number, timeoutMs: number): Promise<boolean> {
 
 let database: TScratchDatabase;
 let keyDir: string;
+let imageRoot: string;
+
+/** The image's CMD (Dockerfile, app target), run from the deployed app as its WORKDIR /app. */
+const IMAGE_CMD = execForm("app", "CMD");
+
+/** What the builder stage puts in /app for one service. */
+function deployService(app: string): string {
+  const target = join(imageRoot, app);
+  const result = spawnSync(
+    "pnpm",
+    ["--filter", `@ml-connector/${app}`, "deploy", "--prod", "--legacy", target],
+    { cwd: ROOT, encoding: "utf8", timeout: 180_000 },
+  );
+  if (result.status !== 0) throw new Error(`pnpm deploy ${app} failed:\n${result.stderr}`);
+
+  return target;
+}
 
 beforeAll(async () => {
   if (!isolated) return;
@@ -105,12 +125,17 @@ beforeAll(async () => {
   writeFileSync(join(keyDir, "current"), "1");
   for (const file of ["v1", "current"]) chmodSync(join(keyDir, file), 0o444);
   chmodSync(keyDir, 0o555);
-});
+  imageRoot = mkdtempSync(join(tmpdir(), "mlc-deploy-images-"));
+  // mkdtemp makes it 0700; the unprivileged user must be able to reach the apps inside.
+  chmodSync(imageRoot, 0o755);
+  for (const app of services) deployService(app);
+}, 600_000);
 
 afterAll(async () => {
   if (!isolated) return;
   await database?.drop();
   if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });
+  if (imageRoot !== undefined) rmSync(imageRoot, { recursive: true, force: true });
   const keys = spawnSync(
     "redis-cli",
     ["-u", REDIS_URL, "--scan", "--pattern", `${QUEUE_PREFIX}:*`],
@@ -147,8 +172,9 @@ describe.skipIf(!isolated)("a read-only root filesystem (needs root for a mount 
     const running = await Promise.all(
       services.map(async (app) => {
         const port = await freePort();
-        const entry = join(ROOT, "apps", app, "dist", "main.js");
-        const child = spawnIsolated([process.execPath, entry], {
+        const [node, ...args] = IMAGE_CMD;
+        const child = spawnIsolated([node === "node" ? process.execPath : node!, ...args], {
+          cwd: join(imageRoot, app),
           env: environmentFor(app, database.url, port, keyDir),
         });
         let output = "";
