@@ -202,4 +202,16 @@ describe.skipIf(!isolated)("a read-only root filesystem (needs root for a mount 
         if (service.child.exitCode === null) service.child.kill("SIGKILL");
     }
   });
+
+  it("runs the vault's rotation CLI from the console image, as deploy/README.md tells operators to", async () => {
+    const port = await freePort();
+    const cli = "node_modules/@ml-connector/vault/dist/cli/rotate-master-key.js";
+    const result = runIsolated([process.execPath, cli, "--dry-run"], {
+      cwd: join(imageRoot, "console"),
+      env: environmentFor("console", database.url, port, keyDir),
+    });
+
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/EROFS|read-only file system/i);
+  });
 });
