@@ -5,6 +5,7 @@
  * go on. The image's /repo is this workspace (the Dockerfile's migrate stage copies it there).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import type { IContainer } from "kubernetes-models/v1/Container";
@@ -43,6 +44,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await database?.drop();
+  // The gate keeps its last status in the pod's /tmp; here that is the machine's.
+  rmSync("/tmp/migrate-status.log", { force: true });
 });
 
 describe("the migration gate on a real Postgres", () => {
