@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createPrismaClient } from "@ml-connector/db";
+import { createPrismaClient, purgeConnections } from "@ml-connector/db";
 import { startMailchimpSandbox, type SandboxHandle } from "@ml-connector/mailchimp-sandbox";
 import { startPlexSandbox, type TPlexSandboxHandle } from "@ml-connector/plex-sandbox";
 import { MasterKeyring, createVault } from "@ml-connector/vault";
@@ -47,8 +47,7 @@ describe("connections against the simulators", () => {
   });
 
   afterAll(async () => {
-    await prisma.$executeRawUnsafe("SET ml_connector.allow_audit_delete = 'on'");
-    await prisma.connection.deleteMany({ where: { id: { in: created } } });
+    await purgeConnections(prisma, created);
     await Promise.all([plex.close(), mailchimp.close(), redis.quit(), prisma.$disconnect()]);
   });
 

@@ -3,6 +3,7 @@
  * Prisma's native engine (see shared ENVIRONMENT.md), and a pool size the caller chooses.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 
 import { PrismaClient } from "./generated/prisma/client.js";
 import { parseDatabaseUrl } from "./database-url.js";
@@ -17,6 +18,58 @@ export type TDbOptions = {
 
 export type TPrisma = PrismaClient;
 
+/**
+ * Bulk statements (thousands of rows in, thousands out) bypass Prisma's JavaScript query engine,
+ * whose per-row work dominated backfills; they run on a small node-postgres pool made from the
+ * same settings. Everything else goes through Prisma.
+ */
+const bulkPools = new WeakMap<
+  PrismaClient,
+  { fields: ReturnType<typeof parseDatabaseUrl>; pool?: pg.Pool }
+>();
+
+export type TSqlPool = Pick<pg.Pool, "query">;
+
+export function bulkSql(prisma: PrismaClient): TSqlPool {
+  const entry = bulkPools.get(prisma);
+  if (entry === undefined) throw new Error("this Prisma client was not made by createPrismaClient");
+  entry.pool ??= new pg.Pool({ ...entry.fields, max: 4, application_name: "ml-connector-bulk" });
+
+  return entry.pool;
+}
+
+/**
+ * Runs bulk statements in one transaction on one connection: one commit (one WAL flush) for all
+ * of them, and all or nothing.
+ */
+export async function withBulkTransaction<T>(
+  prisma: PrismaClient,
+  work: (sql: TSqlPool) => Promise<T>,
+): Promise<T> {
+  const pool = bulkSql(prisma) as pg.Pool;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Disconnects Prisma and the bulk pool. */
+export async function closeDatabase(prisma: PrismaClient): Promise<void> {
+  await prisma.$disconnect();
+  const entry = bulkPools.get(prisma);
+  await entry?.pool?.end();
+  if (entry !== undefined) entry.pool = undefined;
+}
+
 export function createPrismaClient(options: TDbOptions): PrismaClient {
   const fields = parseDatabaseUrl(options.databaseUrl);
   const adapter = new PrismaPg({
@@ -27,7 +80,10 @@ export function createPrismaClient(options: TDbOptions): PrismaClient {
     application_name: "ml-connector",
   });
 
-  return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter });
+  bulkPools.set(prisma, { fields });
+
+  return prisma;
 }
 
 /** Readiness probe: one round trip, bounded so a hung database cannot hang the probe. */

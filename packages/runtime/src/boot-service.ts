@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 
-import { createPrismaClient, pingDatabase, type TPrisma } from "@ml-connector/db";
+import { closeDatabase, createPrismaClient, pingDatabase, type TPrisma } from "@ml-connector/db";
 
 import { ZCommonEnv, describeEnv, loadEnvOrExit, type TCommonEnv } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -45,7 +45,7 @@ export function bootService<S extends z.ZodType<TCommonEnv & { HTTP_PORT: number
   });
   const host = new ServiceHost({ service, env, port: env.HTTP_PORT, log });
   host.addReadinessCheck("postgres", () => pingDatabase(prisma));
-  host.onShutdown("resources", "postgres", () => prisma.$disconnect());
+  host.onShutdown("resources", "postgres", () => closeDatabase(prisma));
 
   process.on("unhandledRejection", (reason) => {
     log.error({ err: reason }, "unhandled promise rejection");

@@ -54,20 +54,12 @@ export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
   );
 
   if (removed.length > 0) {
-    const gone = await prisma.syncRecord.findMany({
-      where: {
-        connectionId: connection.id,
-        entity: "contact",
-        externalId: { in: removed },
-        status: { not: "removed" },
-      },
-      select: { externalId: true, parentId: true },
-    });
-    for (const contact of gone) parentsOfChanged.add(contact.parentId);
-    await prisma.syncRecord.updateMany({
-      where: { connectionId: connection.id, entity: "contact", externalId: { in: removed } },
-      data: { status: "removed", reason: "no longer in Plex" },
-    });
+    const gone = await prisma.$queryRaw<{ parent_id: string | null }[]>`
+      UPDATE sync_records SET status = 'removed', reason = 'no longer in Plex', updated_at = now()
+      WHERE connection_id = ${connection.id} AND entity = 'contact' AND status <> 'removed'
+        AND external_id = ANY(${removed}::text[])
+      RETURNING parent_id`;
+    for (const contact of gone) parentsOfChanged.add(contact.parent_id);
   }
   for (const id of changed)
     audit.push({ entity: "contact", externalId: id, stage: "received", jobId: ctx.jobId });
@@ -76,16 +68,16 @@ export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
   // Contacts are mapped as part of their customer: re-send the customers they belong to.
   const customerIds = [...parentsOfChanged].filter((id): id is string => typeof id === "string");
   if (customerIds.length > 0) {
-    await prisma.syncRecord.updateMany({
-      where: { connectionId: connection.id, entity: "customer", externalId: { in: customerIds } },
-      data: { status: "received" },
-    });
+    await prisma.$executeRaw`
+      UPDATE sync_records SET status = 'received', updated_at = now()
+      WHERE connection_id = ${connection.id} AND entity = 'customer'
+        AND external_id = ANY(${customerIds}::text[])`;
   }
   const queued = await handOnReceived(prisma, connection.id, "customer", customerIds, ctx.enqueue);
-  await prisma.syncRecord.updateMany({
-    where: { connectionId: connection.id, entity: "contact", externalId: { in: [...changed] } },
-    data: { status: "queued" },
-  });
+  await prisma.$executeRaw`
+    UPDATE sync_records SET status = 'queued', updated_at = now()
+    WHERE connection_id = ${connection.id} AND entity = 'contact'
+      AND external_id = ANY(${[...changed]}::text[])`;
 
   const result: TPollResult = {
     windows: 1,

@@ -5,7 +5,7 @@
  * reason in sync_records and the audit trail. Safe to run twice for the same ids.
  */
 import type { TConnectionView } from "@ml-connector/connections";
-import type { TPrisma } from "@ml-connector/db";
+import { withBulkTransaction, type TPrisma } from "@ml-connector/db";
 import {
   createBatch,
   type MailchimpClient,
@@ -75,6 +75,12 @@ export async function writeCustomers(
 ): Promise<TWriteResult> {
   const { connection, prisma, log } = ctx;
   const listId = connection.mailchimp.listId!;
+  const phases: Record<string, number> = {};
+  let phaseStart = Date.now();
+  const phase = (name: string) => {
+    phases[`${name}Ms`] = Date.now() - phaseStart;
+    phaseStart = Date.now();
+  };
   const records = await loadRecords(prisma, connection.id, "customer", customerIds);
   const contacts = (await loadChildren(prisma, connection.id, "contact", customerIds)).filter(
     (contact) => contact.status !== "removed",
@@ -113,6 +119,7 @@ export async function writeCustomers(
     mappings.flatMap((mapping) => mapping.members.map((member) => member.subscriberHash)),
   );
   rejectClaimedElsewhere(mappings, links);
+  phase("load");
 
   // A member already written with exactly this body needs no call at all.
   const members = mappings
@@ -130,6 +137,7 @@ export async function writeCustomers(
       known: links.get(member.subscriberHash)?.deliveredAt != null,
     })),
   );
+  phase("deliver");
   const delivered = new Map(
     results
       .filter((result) => result.outcome !== "rejected")
@@ -146,7 +154,7 @@ export async function writeCustomers(
     );
   }
 
-  await saveLinks(prisma, connection.id, linkUpdates(mappings, delivered));
+  phase("batch");
   const { outcomes, contactOutcomes, audit } = summarise(
     ctx,
     mappings,
@@ -154,9 +162,13 @@ export async function writeCustomers(
     results,
     unchangedMembers,
   );
-  await markOutcomes(prisma, connection.id, "customer", outcomes);
-  await markOutcomes(prisma, connection.id, "contact", contactOutcomes);
-  await appendAudit(prisma, connection.id, audit, log);
+  // Identities, outcomes and audit rows land together, in one transaction.
+  await withBulkTransaction(prisma, async (sql) => {
+    await saveLinks(sql, connection.id, linkUpdates(mappings, delivered));
+    await markOutcomes(sql, connection.id, "customer", outcomes);
+    await markOutcomes(sql, connection.id, "contact", contactOutcomes);
+    await appendAudit(sql, connection.id, audit, log);
+  });
 
   const result: TWriteResult = {
     customers: records.length,
@@ -166,7 +178,11 @@ export async function writeCustomers(
     rejected: audit.filter((event) => event.stage === "rejected").length,
     batchOperations: operations.length,
   };
-  log.info({ connectionId: connection.id, entity: "customer", ...result }, "customers written");
+  phase("record");
+  log.info(
+    { connectionId: connection.id, entity: "customer", ...result, ...phases },
+    "customers written",
+  );
 
   return result;
 }

@@ -4,7 +4,7 @@
  * member's last known status and the tags the connector set, so tags can be changed without
  * touching the ones users set.
  */
-import { Prisma, type TPrisma } from "@ml-connector/db";
+import type { TPrisma, TSqlPool } from "@ml-connector/db";
 import type { TIdentity } from "@ml-connector/mappers";
 
 export type TKnownLink = {
@@ -56,23 +56,38 @@ export type TLinkUpdate = TIdentity & {
   delivered?: boolean;
 };
 
-export async function saveLinks(prisma: TPrisma, connectionId: string, updates: TLinkUpdate[]) {
-  const hashed = updates.filter((update) => update.subscriberHash !== undefined);
-  for (let start = 0; start < hashed.length; start += 1_000) {
-    const rows = hashed.slice(start, start + 1_000).map(
-      (update) => Prisma.sql`(${connectionId}, ${update.subscriberHash}, ${update.plexCustomerId},
-        ${update.plexCustomerCode ?? null}, ${update.plexContactId ?? null}, ${update.email ?? null},
-        ${update.phone ?? null}, ${update.memberStatus ?? null},
-        ${JSON.stringify(update.managedTags ?? [])}::jsonb,
-        ${update.memberHash ?? null}, ${update.delivered === true ? new Date() : null}::timestamptz,
-        now(), now())`,
+export async function saveLinks(sql: TSqlPool, connectionId: string, updates: TLinkUpdate[]) {
+  // Sorted, so concurrent writers lock shared rows in the same order and never deadlock.
+  const hashed = updates
+    .filter((update) => update.subscriberHash !== undefined)
+    .sort((a, b) => (a.subscriberHash! < b.subscriberHash! ? -1 : 1));
+  for (let start = 0; start < hashed.length; start += 2_000) {
+    const document = JSON.stringify(
+      hashed.slice(start, start + 2_000).map((update) => ({
+        subscriber_hash: update.subscriberHash,
+        plex_customer_id: update.plexCustomerId,
+        plex_customer_code: update.plexCustomerCode ?? null,
+        plex_contact_id: update.plexContactId ?? null,
+        email: update.email ?? null,
+        phone: update.phone ?? null,
+        member_status: update.memberStatus ?? null,
+        managed_tags: update.managedTags ?? [],
+        member_hash: update.memberHash ?? null,
+        delivered_at: update.delivered === true ? new Date().toISOString() : null,
+      })),
     );
-    // Status, tags and delivery time are only overwritten when this write produced them.
-    await prisma.$executeRaw`
-      INSERT INTO identity_links (connection_id, subscriber_hash, plex_customer_id,
+    // Status, tags, hash and delivery time are only overwritten when this write produced them.
+    await sql.query(
+      `INSERT INTO identity_links (connection_id, subscriber_hash, plex_customer_id,
         plex_customer_code, plex_contact_id, email, phone, member_status, managed_tags,
         member_hash, delivered_at, created_at, updated_at)
-      VALUES ${Prisma.join(rows)}
+      SELECT $1, link.subscriber_hash, link.plex_customer_id, link.plex_customer_code,
+        link.plex_contact_id, link.email, link.phone, link.member_status, link.managed_tags,
+        link.member_hash, link.delivered_at, now(), now()
+      FROM jsonb_to_recordset($2::jsonb) AS link (subscriber_hash text,
+        plex_customer_id text, plex_customer_code text, plex_contact_id text, email text,
+        phone text, member_status text, managed_tags jsonb, member_hash text,
+        delivered_at timestamptz)
       ON CONFLICT (connection_id, subscriber_hash) DO UPDATE SET
         plex_customer_id = EXCLUDED.plex_customer_id,
         plex_customer_code = EXCLUDED.plex_customer_code,
@@ -84,28 +99,34 @@ export async function saveLinks(prisma: TPrisma, connectionId: string, updates: 
                             ELSE EXCLUDED.managed_tags END,
         member_hash = COALESCE(EXCLUDED.member_hash, identity_links.member_hash),
         delivered_at = COALESCE(EXCLUDED.delivered_at, identity_links.delivered_at),
-        updated_at = now()`;
+        updated_at = now()`,
+      [connectionId, document],
+    );
   }
 
   // A phone-only identity has no hash: one row per customer/contact, found by its ids.
   for (const update of updates.filter((entry) => entry.subscriberHash === undefined)) {
-    const data = {
-      plexCustomerId: update.plexCustomerId,
-      plexCustomerCode: update.plexCustomerCode ?? null,
-      plexContactId: update.plexContactId ?? null,
-      email: update.email ?? null,
-      phone: update.phone ?? null,
-    };
-    const existing = await prisma.identityLink.findFirst({
-      where: {
-        connectionId,
-        subscriberHash: null,
-        plexCustomerId: update.plexCustomerId,
-        plexContactId: update.plexContactId ?? null,
-      },
-      select: { id: true },
-    });
-    if (existing === null) await prisma.identityLink.create({ data: { connectionId, ...data } });
-    else await prisma.identityLink.update({ where: { id: existing.id }, data });
+    const values = [
+      connectionId,
+      update.plexCustomerId,
+      update.plexContactId ?? null,
+      update.plexCustomerCode ?? null,
+      update.email ?? null,
+      update.phone ?? null,
+    ];
+    const updated = await sql.query(
+      `UPDATE identity_links SET plex_customer_code = $4, email = $5, phone = $6, updated_at = now()
+       WHERE connection_id = $1 AND subscriber_hash IS NULL AND plex_customer_id = $2
+         AND plex_contact_id IS NOT DISTINCT FROM $3`,
+      values,
+    );
+    if (updated.rowCount === 0) {
+      await sql.query(
+        `INSERT INTO identity_links (connection_id, plex_customer_id, plex_contact_id,
+           plex_customer_code, email, phone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now(), now())`,
+        values,
+      );
+    }
   }
 }

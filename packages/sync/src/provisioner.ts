@@ -18,7 +18,7 @@ import {
   type MailchimpClient,
 } from "@ml-connector/mailchimp-client";
 import { MERGE_FIELDS } from "@ml-connector/mappers";
-import type { Logger } from "@ml-connector/runtime";
+import { sleep, type Logger } from "@ml-connector/runtime";
 
 const FIELDS_VERSION = createHash("sha256")
   .update(JSON.stringify(MERGE_FIELDS))
@@ -81,7 +81,22 @@ export async function ensureProvisioned(
   log: Logger,
 ): Promise<void> {
   const key = `${prefix}:provisioned:${connection.id}:${connection.mailchimp.listId}:${FIELDS_VERSION}`;
-  if ((await redis.exists(key)) === 1) return;
-  await provisionConnection(connection, mailchimp, log);
-  await redis.set(key, new Date().toISOString());
+  const lock = `${key}:lock`;
+  // Many write jobs start at once on a new connection: one provisions, the others wait for it,
+  // instead of all creating the same merge fields and failing on each other's.
+  for (let round = 0; round < 600; round += 1) {
+    if ((await redis.exists(key)) === 1) return;
+    if ((await redis.set(lock, "1", "PX", 60_000, "NX")) === "OK") {
+      try {
+        await provisionConnection(connection, mailchimp, log);
+        await redis.set(key, new Date().toISOString());
+      } finally {
+        await redis.del(lock);
+      }
+
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`provisioning of connection ${connection.id} did not finish in a minute`);
 }
