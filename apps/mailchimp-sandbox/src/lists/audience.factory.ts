@@ -62,6 +62,7 @@ export function createAudience(input: TAudienceInput): TAudience {
     double_optin: input.doubleOptin ?? false,
     date_created: input.createdAt,
     members: new Map(),
+    membersByContactId: new Map(),
     forgotten: new Set(),
     mergeFields: [
       defaultField(1, "FNAME", "First Name", "text", { size: 25 }),

@@ -69,11 +69,7 @@ export class MemberService {
     const byHash = list.members.get(hash);
     if (byHash !== undefined) return byHash;
 
-    for (const member of list.members.values()) {
-      if (member.contact_id === key) return member;
-    }
-
-    return undefined;
+    return list.membersByContactId.get(key);
   }
 
   require(list: TAudience, key: string): TMember {
@@ -167,6 +163,7 @@ export class MemberService {
     const member = this.require(list, key);
     const wasSubscribed = member.status === "subscribed";
     list.members.delete(member.id);
+    list.membersByContactId.delete(member.contact_id);
     list.forgotten.add(member.id);
     if (wasSubscribed)
       this.emitter.unsubscribe(accountId, list, member, "delete", "manual", source);
@@ -267,6 +264,7 @@ export class MemberService {
     assertRecordSize(member, this.deps.maxRecordBytes);
 
     list.members.set(member.id, member);
+    list.membersByContactId.set(member.contact_id, member);
     if (status === "subscribed")
       this.emitter.member(accountId, list, member, "subscribe", options.source);
 

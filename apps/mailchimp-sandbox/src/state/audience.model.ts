@@ -114,6 +114,8 @@ export type TAudience = {
   double_optin: boolean;
   date_created: string;
   members: Map<string, TMember>;
+  /** The same members by contact_id (the API accepts it in place of the hash): no scans. */
+  membersByContactId: Map<string, TMember>;
   /** Hashes of permanently deleted members: they cannot be re-imported ([SPEC], §3.2). */
   forgotten: Set<string>;
   mergeFields: TMergeField[];
