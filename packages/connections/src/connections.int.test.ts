@@ -118,6 +118,50 @@ describe("connections against the simulators", () => {
     expect(check.plex.message).toMatch(/^Could not reach Plex at http:\/\/127\.0\.0\.1:9/);
   });
 
+  it("says the Plex base URL is wrong when Plex answers 404", async () => {
+    const { check } = await createAndCheck({
+      plex: {
+        baseUrl: `${plex.url}/wrong-prefix`,
+        auth: { scheme: "api_key", apiKey: plex.apiKey },
+      },
+    });
+
+    expect(check.plex.message).toMatch(
+      /^Plex answered 404: the base URL .*wrong-prefix is probably wrong/,
+    );
+  });
+
+  it("explains a used-up Plex call budget", async () => {
+    plex.faults.add({
+      type: "rate-limit",
+      times: 2,
+      retryAfterSeconds: 1,
+      pathPrefix: "/mdm/v1/tenants",
+    });
+    const { check } = await createAndCheck();
+    plex.faults.clear();
+
+    expect(check.plex.message).toMatch(/^Plex says this key has used its call budget/);
+  });
+
+  it("says so when Mailchimp cannot be reached, or is limiting the account", async () => {
+    const unreachable = await createAndCheck({
+      mailchimp: {
+        apiBaseTemplate: "http://127.0.0.1:9/{dc}/3.0",
+        listId,
+        auth: { scheme: "api_key", apiKey: mailchimpKey },
+      },
+    } as Partial<TConnectionInput>);
+    mailchimp.addFault({ kind: "too-many-requests", path: "/ping", times: 2 });
+    const limited = await createAndCheck();
+    mailchimp.clearFaults();
+
+    expect(unreachable.check.mailchimp.message).toMatch(/^Could not reach Mailchimp/);
+    expect(limited.check.mailchimp.message).toMatch(
+      /^Mailchimp is limiting this account right now/,
+    );
+  });
+
   it("works with OAuth client credentials", async () => {
     secrets.add(plex.oauthClient.clientSecret);
     const { check } = await createAndCheck({
@@ -253,7 +297,7 @@ describe("connections against the simulators", () => {
     expect((await service.list()).map((view) => view.id)).not.toContain(connection.id);
   });
 
-  it("leaves no plaintext secret anywhere in the database", () => {
+  it("leaves no plaintext secret anywhere in the database", { timeout: 300_000 }, () => {
     const url = new URL(DATABASE_URL);
     const dump = execFileSync(
       "pg_dump",

@@ -2,12 +2,31 @@
  * Runs the simulators and the services as separate processes for a benchmark, the way they run
  * in production, and reads each one's peak memory (VmHWM) from /proc before stopping it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** Creates the benchmark database when missing and applies the migrations to it. */
+export async function prepareDatabase(databaseUrl: string): Promise<void> {
+  const { Client } = (await import("pg")).default;
+  const admin = new URL(databaseUrl);
+  const name = admin.pathname.slice(1);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+  if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', "")}"`);
+  await client.end();
+  const migrate = spawnSync("pnpm", ["--filter", "@ml-connector/db", "db:migrate"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}`);
+}
 
 export type TBenchProcess = { name: string; child: ChildProcess; port: number };
 

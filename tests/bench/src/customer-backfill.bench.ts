@@ -23,12 +23,20 @@ import {
 import { createProducer } from "@ml-connector/queues";
 import { MasterKeyring, createVault } from "@ml-connector/vault";
 
-import { peakRssMiB, startApp, stopAll, type TBenchProcess } from "./bench-processes.js";
+import {
+  peakRssMiB,
+  prepareDatabase,
+  startApp,
+  stopAll,
+  type TBenchProcess,
+} from "./bench-processes.js";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const NAIVE_SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 3_000);
 const CEILING_BATCHES = Number(process.env.BENCH_CEILING_BATCHES ?? 40);
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mlc_test";
+// Its own database by default, so a benchmark's rows never slow or confuse the test suites.
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mlc_bench";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PLEX_PORT = 19091;
 const MAILCHIMP_PORT = 19092;
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
 
   try {
     say(`customer backfill benchmark: ${CUSTOMERS} customers, default latency model`);
+    await prepareDatabase(DATABASE_URL);
     const plexSandbox = await startApp("plex-sandbox", PLEX_PORT, {
       PLEX_SANDBOX_CUSTOMERS: String(CUSTOMERS),
       PLEX_SANDBOX_SEED: "2026",
