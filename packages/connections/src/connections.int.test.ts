@@ -151,7 +151,7 @@ describe("connections against the simulators", () => {
         listId,
         auth: { scheme: "api_key", apiKey: mailchimpKey },
       },
-    } as Partial<TConnectionInput>);
+    });
     mailchimp.addFault({ kind: "too-many-requests", path: "/ping", times: 2 });
     const limited = await createAndCheck();
     mailchimp.clearFaults();
