@@ -85,6 +85,14 @@ export const ZCollectCampaignReportPayload = z.object({
 });
 export type TCollectCampaignReportPayload = z.infer<typeof ZCollectCampaignReportPayload>;
 
+/** plex-writeback / check-webhooks: make sure list webhooks are registered (one or all). */
+export const ZCheckWebhooksPayload = z.object({ connectionId: ZConnectionId.optional() });
+export type TCheckWebhooksPayload = z.infer<typeof ZCheckWebhooksPayload>;
+
+/** plex-writeback / sweep-engagement: queue what was left behind (pending inbox rows, writes). */
+export const ZSweepEngagementPayload = z.object({});
+export type TSweepEngagementPayload = z.infer<typeof ZSweepEngagementPayload>;
+
 const DAY_SECONDS = 86_400;
 
 /** Completed jobs are kept briefly (Postgres holds the durable record); failed ones longer. */
@@ -134,6 +142,8 @@ export const QUEUES = {
     jobs: {
       "write-activities": ZWriteActivitiesPayload,
       "collect-campaign-report": ZCollectCampaignReportPayload,
+      "check-webhooks": ZCheckWebhooksPayload,
+      "sweep-engagement": ZSweepEngagementPayload,
     },
     defaultJobOptions: {
       attempts: 10,

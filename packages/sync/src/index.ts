@@ -14,7 +14,19 @@ export {
   type TWriteResult,
 } from "./customer.writer.js";
 export { deliverMembers, type TMemberResult } from "./member-delivery.js";
-export { ensureProvisioned, provisionConnection } from "./provisioner.js";
+export {
+  LIST_WEBHOOK_EVENTS,
+  LIST_WEBHOOK_SOURCES,
+  ensureListWebhook,
+  type TListWebhookOutcome,
+  type TListWebhookTarget,
+} from "./list-webhook.provisioner.js";
+export {
+  ensureProvisioned,
+  provisionConnection,
+  type TProvisionOptions,
+  type TProvisionResult,
+} from "./provisioner.js";
 export {
   BACKFILL_START,
   WINDOW_OVERLAP_MS,

@@ -20,17 +20,33 @@ import {
 import { MERGE_FIELDS } from "@ml-connector/mappers";
 import { sleep, type Logger } from "@ml-connector/runtime";
 
+import {
+  ensureListWebhook,
+  type TListWebhookOutcome,
+  type TListWebhookTarget,
+} from "./list-webhook.provisioner.js";
+
 const FIELDS_VERSION = createHash("sha256")
   .update(JSON.stringify(MERGE_FIELDS))
   .digest("hex")
   .slice(0, 12);
 
-export type TProvisionResult = { created: string[]; storeCreated: boolean };
+export type TProvisionResult = {
+  created: string[];
+  storeCreated: boolean;
+  listWebhook?: TListWebhookOutcome;
+};
+
+export type TProvisionOptions = {
+  /** The list webhook to register (engagement, issue #7); skipped when not given. */
+  listWebhook?: Omit<TListWebhookTarget, "listId">;
+};
 
 export async function provisionConnection(
   connection: TConnectionView,
   mailchimp: MailchimpClient,
   log: Logger,
+  options: TProvisionOptions = {},
 ): Promise<TProvisionResult> {
   const listId = connection.mailchimp.listId!;
   const existing = new Set((await listMergeFields(mailchimp, listId)).map((field) => field.tag));
@@ -64,12 +80,16 @@ export async function provisionConnection(
       storeCreated = true;
     }
   }
+  const listWebhook =
+    options.listWebhook === undefined
+      ? undefined
+      : await ensureListWebhook(mailchimp, { listId, ...options.listWebhook }, log);
   log.info(
-    { connectionId: connection.id, mergeFields: created, storeCreated },
+    { connectionId: connection.id, mergeFields: created, storeCreated, listWebhook },
     "mailchimp side provisioned",
   );
 
-  return { created, storeCreated };
+  return { created, storeCreated, listWebhook };
 }
 
 /** Provisions once per connection and merge-field set, across replicas. */
