@@ -12,5 +12,9 @@ export const ZEnv = ZCommonEnv.extend({
   SCHEDULE_RECONCILE_MS: z.coerce.number().int().min(1_000).default(60_000),
   // Windows returning this many rows or more are split (Plex has no paging).
   POLL_MAX_ROWS_PER_WINDOW: z.coerce.number().int().min(10).default(5_000),
+  // Per-record Plex reads (an order's lines, a line's prices, a shipper's lines) one order-side
+  // poll may spend; orders needing more wait for the next run, so a backfill never starves the
+  // other streams of the ~200 calls a minute.
+  ORDER_READS_PER_RUN: z.coerce.number().int().min(0).max(10_000).default(100),
 });
 export type TEnv = z.infer<typeof ZEnv>;

@@ -30,6 +30,7 @@ host.addWorker({
       prefix: env.QUEUE_PREFIX,
       writes,
       maxRowsPerWindow: env.POLL_MAX_ROWS_PER_WINDOW,
+      orderReadsPerRun: env.ORDER_READS_PER_RUN,
     }),
   },
 });

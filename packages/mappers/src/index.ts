@@ -53,6 +53,7 @@ export { mapPartToProduct } from "./product.mapper.js";
 export {
   financialStatus,
   fulfillmentStatus,
+  isCancelledStatus,
   type TFinancialStatus,
   type TFulfillmentStatus,
 } from "./order-status.rules.js";

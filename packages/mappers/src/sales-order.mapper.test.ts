@@ -424,6 +424,16 @@ describe("mapSalesOrder: rejections", () => {
     }
   });
 
+  it("maps the order for the customer's history without a member e-mail when asked to", () => {
+    const { order, rejection } = mapSalesOrder(orderSource({ customerMemberEmail: undefined }), {
+      forStatistics: true,
+    });
+
+    expect(rejection).toBeUndefined();
+    expect(order!.lines.length).toBeGreaterThan(0);
+    expect(order!.order_total).toBeGreaterThan(0);
+  });
+
   it("rejects a line naming an unknown part with PART_UNKNOWN", () => {
     const { rejection } = mapSalesOrder(orderSource({ partsById: new Map() }));
 

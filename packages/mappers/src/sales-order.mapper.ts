@@ -51,6 +51,11 @@ export type TSalesOrderSource = {
 export type TOrderMappingOptions = {
   /** ISO 4217 code used when neither prices nor invoices name a currency. */
   defaultCurrency: string;
+  /**
+   * Maps the order for the customer's order history only: the customer need not be synced yet
+   * (order statistics do not depend on Mailchimp). Such an order must not be sent.
+   */
+  forStatistics: boolean;
 };
 
 export type TOrderMapping = { order?: TOrder; products: TProduct[]; rejection?: TRejection };
@@ -96,7 +101,9 @@ function mapOrder(
   }
 
   const customerId = plexId(order.customerId);
-  const synced = customerId !== undefined && checkEmail(source.customerMemberEmail).ok;
+  const synced =
+    customerId !== undefined &&
+    (options.forStatistics === true || checkEmail(source.customerMemberEmail).ok);
   if (customerId === undefined || !synced) {
     throw new OrderRejected(
       "CUSTOMER_NOT_SYNCED",

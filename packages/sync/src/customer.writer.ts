@@ -5,7 +5,7 @@
  * reason in sync_records and the audit trail. Safe to run twice for the same ids.
  */
 import type { TConnectionView } from "@ml-connector/connections";
-import { withBulkTransaction, type TPrisma } from "@ml-connector/db";
+import { bulkSql, withBulkTransaction, type TPrisma } from "@ml-connector/db";
 import {
   createBatch,
   type MailchimpClient,
@@ -26,6 +26,7 @@ import type { TPlexAddress, TPlexContact, TPlexCustomer } from "@ml-connector/pl
 import type { Logger } from "@ml-connector/runtime";
 
 import { appendAudit, type TAuditEvent } from "./audit.writer.js";
+import { loadCustomerStats } from "./customer-order-stats.js";
 import { loadLinksByHash, saveLinks, type TLinkUpdate } from "./identity-links.js";
 import { deliverMembers, type TMemberResult } from "./member-delivery.js";
 import { loadChildren, loadRecords, markOutcomes, type TOutcome } from "./record.store.js";
@@ -92,6 +93,9 @@ export async function writeCustomers(
     contactsByCustomer.set(contact.parentId ?? "", list);
   }
 
+  // The order history (issue #6) lives beside the customer record, so a customer changed in
+  // Plex keeps it.
+  const orderStats = await loadCustomerStats(bulkSql(prisma), connection.id, customerIds);
   const options = connection.options;
   const mapped = records.map((record) => {
     const data = record.sourceData as TCustomerData;
@@ -101,7 +105,7 @@ export async function writeCustomers(
         customer: data.customer,
         addresses: data.addresses ?? [],
         contacts: contactsByCustomer.get(record.externalId) ?? [],
-        stats: data.stats,
+        stats: orderStats.get(record.externalId) ?? data.stats,
       },
       {
         now: ctx.now,

@@ -50,3 +50,19 @@ export {
   streamSchedules,
   type TStreamSchedule,
 } from "./stream-schedule.js";
+// Sales orders → e-commerce orders (issue #6).
+export {
+  ORDER_STREAMS,
+  pollOrderStream,
+  type TOrderPollResult,
+  type TOrderStream,
+  type TOrderStreamOptions,
+} from "./order-stream.reader.js";
+export { pollParts } from "./part-stream.reader.js";
+export { assembleReadyOrders, type TAssemblyResult } from "./order.assembler.js";
+export { writeOrders, type TOrderWriteContext, type TOrderWriteResult } from "./order.writer.js";
+export { writeProducts, type TProductWriteResult } from "./product.writer.js";
+export { collectOrderBatch, type TOrderBatchContext } from "./order-batch.collector.js";
+export { loadCustomerStats, refreshCustomerStats } from "./customer-order-stats.js";
+export { requestOrderRebuild } from "./order-replay.js";
+export type { TOrderBundle } from "./order-bundle.js";

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { describe, expect, it } from "vitest";
 
 import type { TConnectionView } from "@ml-connector/connections";
@@ -20,7 +21,32 @@ describe("stream schedules", () => {
       }),
     );
 
-    expect(schedules).toEqual([{ stream: "contacts", pattern: "0 6 * * *" }]);
+    expect(schedules).toContainEqual({ stream: "contacts", pattern: "0 6 * * *" });
+    expect(schedules.map((schedule) => schedule.stream)).not.toContain("customers");
+    expect(schedules).toContainEqual({ stream: "releases", pattern: "1-59/5 * * * *" });
+  });
+
+  it("polls every stream the poller reads by default, on patterns cron accepts", () => {
+    const schedules = streamSchedules(connection({ streams: {}, blackouts: [] }));
+
+    expect(schedules.map((schedule) => schedule.stream).sort()).toEqual(
+      ["contacts", "customers", "invoices", "orders", "parts", "releases", "shippers"].sort(),
+    );
+    for (const schedule of schedules) {
+      const next = CronExpressionParser.parse(schedule.pattern, {
+        currentDate: new Date("2026-12-03T10:00:30Z"),
+        tz: "UTC",
+      }).next();
+      expect(next.toDate().getTime()).toBeGreaterThan(Date.parse("2026-12-03T10:00:30Z"));
+    }
+    // A shipment shows in Mailchimp within five minutes: releases are read every five.
+    const releases = schedules.find((schedule) => schedule.stream === "releases")!;
+    const times = CronExpressionParser.parse(releases.pattern, {
+      currentDate: new Date("2026-12-03T10:00:30Z"),
+      tz: "UTC",
+    });
+    const first = times.next().toDate().getTime();
+    expect(times.next().toDate().getTime() - first).toBe(5 * 60_000);
   });
 
   it("holds polling back during a blackout, in the plant's time zone", () => {

@@ -14,6 +14,15 @@ export const DEFAULT_STREAM_PATTERNS: Partial<Record<TPlexStream, string>> = {
   customers: "*/5 * * * *",
   // Contacts have no date filter, so each poll pulls them all: hourly is enough.
   contacts: "17 * * * *",
+  // The order side (issue #6), staggered by a minute so their runs do not all start together:
+  // a shipped release moves its order's fulfilment status within five minutes.
+  orders: "*/5 * * * *",
+  releases: "1-59/5 * * * *",
+  shippers: "2-59/5 * * * *",
+  // Payments matter less urgently than shipments.
+  invoices: "3-59/15 * * * *",
+  // Parts have no date filter either (one full pull), and change rarely.
+  parts: "41 */6 * * *",
 };
 
 export type TStreamSchedule = { stream: TPlexStream; pattern: string };

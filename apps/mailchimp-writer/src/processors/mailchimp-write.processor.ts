@@ -1,11 +1,13 @@
 /**
  * mailchimp-write: delivers records to Mailchimp.
- * - write-records: maps and writes a batch of customers (with contacts) after making sure the
- *   connection's merge fields and store exist;
- * - collect-batch: reads a finished /batches job into the audit trail, polling again later while
- *   Mailchimp is still working on it;
+ * - write-records: maps and writes a batch of customers (with contacts), products or sales
+ *   orders, after making sure the connection's merge fields and store exist;
+ * - collect-batch: reads a finished /batches job into the audit trail (an order job into the
+ *   orders' state), polling again later while Mailchimp is still working on it;
  * - provision: creates merge fields and the store now (the console's "prepare" action).
  */
+import { createHash } from "node:crypto";
+
 import type { Redis } from "ioredis";
 
 import {
@@ -20,14 +22,18 @@ import {
   type TCollectBatchPayload,
   type TProducer,
   type TProvisionPayload,
+  type TSyncEntity,
   type TWriteRecordsPayload,
 } from "@ml-connector/queues";
 import type { TJobContext, TJobHandlers } from "@ml-connector/runtime";
 import {
   collectBatch,
+  collectOrderBatch,
   ensureProvisioned,
   provisionConnection,
   writeCustomers,
+  writeOrders,
+  writeProducts,
 } from "@ml-connector/sync";
 import type { CredentialVault } from "@ml-connector/vault";
 
@@ -39,6 +45,29 @@ export type TWriterDeps = {
   prefix: string;
   writes: TProducer<"mailchimpWrite">;
 };
+
+const orderBatchKey = (prefix: string, batchId: string) => `${prefix}:order-batch:${batchId}`;
+const WRITE_CHUNK = 500;
+
+/** Write jobs for records this writer hands on (customers whose order history changed). */
+async function enqueueWrites(
+  writes: TProducer<"mailchimpWrite">,
+  connectionId: string,
+  entity: TSyncEntity,
+  externalIds: string[],
+): Promise<void> {
+  const jobs = [];
+  for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
+    const chunk = externalIds.slice(start, start + WRITE_CHUNK);
+    const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
+    jobs.push({
+      name: "write-records" as const,
+      payload: { connectionId, entity, externalIds: chunk },
+      opts: { jobId: safeJobId("write", connectionId, entity, digest) },
+    });
+  }
+  if (jobs.length > 0) await writes.addBulk(jobs);
+}
 
 /** Waits between polls of a /batches job: 5 s, 10 s, 20 s … capped at 2 minutes. */
 function collectDelayMs(round: number): number {
@@ -83,38 +112,59 @@ export function writerHandlers(deps: TWriterDeps): TJobHandlers<"mailchimpWrite"
       if (side === undefined) return { skipped: "connection removed" };
       const { connection, mailchimp } = side;
       await ensureProvisioned(deps.redis, deps.prefix, connection, mailchimp, ctx.log);
-      if (payload.entity !== "customer") {
-        // TODO(#6): products and orders.
-        return { skipped: `entity ${payload.entity} is not written yet` };
+      const writeCtx = {
+        connection,
+        mailchimp,
+        prisma: deps.prisma,
+        log: ctx.log.child({ connectionId: connection.id }),
+        now: new Date(),
+        jobId: ctx.job.id,
+        attempt: ctx.job.attemptsStarted,
+        replay: payload.replay,
+        collectBatch: (batchId: string) => scheduleCollection(connection.id, batchId, 0),
+      };
+      switch (payload.entity) {
+        case "customer":
+          return writeCustomers(writeCtx, payload.externalIds);
+        case "product":
+          return writeProducts(writeCtx, payload.externalIds);
+        case "order":
+          return writeOrders(
+            {
+              ...writeCtx,
+              enqueue: (entity, ids) => enqueueWrites(deps.writes, connection.id, entity, ids),
+              collectBatch: async (batchId: string) => {
+                // Marked, so the collection reads the results as orders (order-batch.collector).
+                await deps.redis.set(orderBatchKey(deps.prefix, batchId), "1", "EX", 14 * 86_400);
+                await scheduleCollection(connection.id, batchId, 0);
+              },
+            },
+            payload.externalIds,
+          );
+        default:
+          // Contacts are written with their customer; they are never queued on their own.
+          return { skipped: `entity ${payload.entity} is written with its customer` };
       }
-
-      return writeCustomers(
-        {
-          connection,
-          mailchimp,
-          prisma: deps.prisma,
-          log: ctx.log.child({ connectionId: connection.id }),
-          now: new Date(),
-          jobId: ctx.job.id,
-          attempt: ctx.job.attemptsStarted,
-          replay: payload.replay,
-          collectBatch: (batchId) => scheduleCollection(connection.id, batchId, 0),
-        },
-        payload.externalIds,
-      );
     },
 
     "collect-batch": async (payload: TCollectBatchPayload, ctx: TJobContext) => {
       const side = await openSide(deps, payload.connectionId, ctx);
       if (side === undefined) return { skipped: "connection removed" };
       const { connection, mailchimp } = side;
-      const state = await collectBatch(
-        connection,
-        mailchimp,
-        deps.prisma,
-        ctx.log,
-        payload.batchId,
-      );
+      const orderBatch =
+        (await deps.redis.exists(orderBatchKey(deps.prefix, payload.batchId))) === 1;
+      const state = orderBatch
+        ? await collectOrderBatch(
+            {
+              connection,
+              mailchimp,
+              prisma: deps.prisma,
+              log: ctx.log,
+              enqueue: (entity, ids) => enqueueWrites(deps.writes, connection.id, entity, ids),
+            },
+            payload.batchId,
+          )
+        : await collectBatch(connection, mailchimp, deps.prisma, ctx.log, payload.batchId);
       if (state.state === "pending")
         await scheduleCollection(payload.connectionId, payload.batchId, payload.round + 1);
 

@@ -4,7 +4,7 @@
  * put back to run right after). Blackout windows skip scheduled runs. Changed records go to the
  * mailchimp-write queue before the stream's cursor moves.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 import { DelayedError } from "bullmq";
 import type { Redis } from "ioredis";
@@ -15,17 +15,14 @@ import {
   type ConnectionService,
 } from "@ml-connector/connections";
 import type { TPrisma } from "@ml-connector/db";
-import {
-  safeJobId,
-  type TPollStreamPayload,
-  type TProducer,
-  type TSyncEntity,
-} from "@ml-connector/queues";
+import { enqueueWriteRecords, type TPollStreamPayload, type TProducer } from "@ml-connector/queues";
 import type { TJobContext } from "@ml-connector/runtime";
 import {
   activeBlackout,
   pollContacts,
   pollCustomers,
+  pollOrderStream,
+  pollParts,
   recordRunFailure,
   type TPollContext,
 } from "@ml-connector/sync";
@@ -39,10 +36,11 @@ export type TPollDeps = {
   prefix: string;
   writes: TProducer<"mailchimpWrite">;
   maxRowsPerWindow: number;
+  /** Per-record Plex reads (order lines, line prices, shipper lines) one order-side run spends. */
+  orderReadsPerRun?: number;
 };
 
 const LOCK_MS = 5 * 60_000;
-const WRITE_CHUNK = 500;
 
 // Deletes the lock only if it still holds this run's token.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -99,18 +97,27 @@ export function pollStreamHandler(deps: TPollDeps) {
         now,
         signal: ctx.signal,
         jobId: ctx.job.id,
-        enqueue: (entity, ids) => enqueueWrites(deps.writes, connectionId, entity, ids),
+        enqueue: (entity, ids) => enqueueWriteRecords(deps.writes, connectionId, entity, ids),
       };
+      if (
+        stream !== "customers" &&
+        stream !== "contacts" &&
+        connection.mailchimp.storeId === null
+      ) {
+        // Orders and products live in an e-commerce store; without one, reading them is waste.
+        return { skipped: "the connection has no Mailchimp e-commerce store" };
+      }
       const result =
         stream === "customers"
           ? await pollCustomers(pollCtx, { maxRowsPerWindow: deps.maxRowsPerWindow })
           : stream === "contacts"
             ? await pollContacts(pollCtx)
-            : undefined;
-      if (result === undefined) {
-        // TODO(#6): the order streams (orders, releases, shippers, invoices, parts).
-        return { skipped: `stream ${stream} is not read yet` };
-      }
+            : stream === "parts"
+              ? await pollParts(pollCtx)
+              : await pollOrderStream(pollCtx, stream, {
+                  maxRowsPerWindow: deps.maxRowsPerWindow,
+                  readsPerRun: deps.orderReadsPerRun,
+                });
       log.info({ ...result }, "plex stream polled");
 
       return result;
@@ -127,24 +134,4 @@ export function pollStreamHandler(deps: TPollDeps) {
       await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
     }
   };
-}
-
-/** One write job per 500 records; the id is derived from the records, so a re-run collapses. */
-export async function enqueueWrites(
-  writes: TProducer<"mailchimpWrite">,
-  connectionId: string,
-  entity: TSyncEntity,
-  externalIds: string[],
-): Promise<void> {
-  const jobs = [];
-  for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
-    const chunk = externalIds.slice(start, start + WRITE_CHUNK);
-    const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
-    jobs.push({
-      name: "write-records" as const,
-      payload: { connectionId, entity, externalIds: chunk },
-      opts: { jobId: safeJobId("write", connectionId, entity, digest) },
-    });
-  }
-  if (jobs.length > 0) await writes.addBulk(jobs);
 }
