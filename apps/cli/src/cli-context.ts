@@ -58,6 +58,10 @@ export class CliContext {
     return this.redisClient;
   }
 
+  get queuePrefix(): string {
+    return this.env.QUEUE_PREFIX;
+  }
+
   clientDeps(): TClientDeps {
     return { vault: this.vault, redis: this.redis, prefix: this.env.QUEUE_PREFIX, maxAttempts: 2 };
   }

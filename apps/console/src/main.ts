@@ -5,7 +5,13 @@
 import { randomBytes } from "node:crypto";
 
 import { ConnectionService } from "@ml-connector/connections";
-import { QUEUES, createProducer, safeJobId, type TQueueKey } from "@ml-connector/queues";
+import {
+  QUEUES,
+  createProducer,
+  enqueueWriteRecords,
+  safeJobId,
+  type TQueueKey,
+} from "@ml-connector/queues";
 import { bootService, configOrExit } from "@ml-connector/runtime";
 import { createVault, loadMasterKeyring } from "@ml-connector/vault";
 
@@ -26,7 +32,11 @@ const oauthApp =
     : undefined;
 
 const polls = createProducer("plexPoll", host.queueConnection, env.QUEUE_PREFIX);
-host.onShutdown("queues", "poll producer", () => polls.close());
+const writes = createProducer("mailchimpWrite", host.queueConnection, env.QUEUE_PREFIX);
+host.onShutdown("queues", "producers", async () => {
+  await polls.close();
+  await writes.close();
+});
 
 mountConsole(host.app, {
   auth: {
@@ -52,6 +62,9 @@ mountConsole(host.app, {
         },
       })),
     ),
+  enqueueWrites: (connectionId, entity, ids) =>
+    enqueueWriteRecords(writes, connectionId, entity, ids, { replay: true }),
+  prisma,
   log,
 });
 

@@ -5,6 +5,7 @@
 export const PLEX_GET_PATHS = [
   "/mdm/v1/tenants",
   "/mdm/v1/customers",
+  "/mdm/v1/customers/{id}",
   "/mdm/v1/customers/{customerId}/addresses",
   "/mdm/v1/contacts",
   "/mdm/v1/parts",

@@ -1,2 +1,3 @@
 export * from "./registry.js";
 export { createProducer, safeJobId, type TProducer } from "./producer.js";
+export { enqueueWriteRecords } from "./write-jobs.js";

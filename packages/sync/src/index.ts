@@ -50,6 +50,17 @@ export {
   streamSchedules,
   type TStreamSchedule,
 } from "./stream-schedule.js";
+export {
+  auditTimeline,
+  connectionStatus,
+  listRecords,
+  type TAuditTimeline,
+  type TConnectionStatus,
+  type TRecordFilter,
+  type TRecordSummary,
+  type TStreamStatus,
+} from "./operator.queries.js";
+export { replayRecords, type TReplayContext, type TReplaySelection } from "./replay.js";
 // Sales orders → e-commerce orders (issue #6).
 export {
   ORDER_STREAMS,

@@ -35,6 +35,7 @@ export async function startConsoleForTest(
   const queue = new Queue("plex-poll", { connection: { url: redisUrl }, prefix });
   const lines: string[] = [];
   const syncRequests: { connectionId: string; streams: string[] }[] = [];
+  const writeRequests: { connectionId: string; entity: string; externalIds: string[] }[] = [];
   const log = createLogger({
     service: "console-test",
     level: "debug",
@@ -56,6 +57,12 @@ export async function startConsoleForTest(
     connections: new ConnectionService(prisma, vault),
     clientDeps: { vault, redis, prefix, log, maxAttempts: 2 },
     mailchimpOAuthApp: overrides.mailchimpOAuthApp,
+    prisma,
+    enqueueWrites: (connectionId, entity, externalIds) => {
+      writeRequests.push({ connectionId, entity, externalIds });
+
+      return Promise.resolve();
+    },
     syncNow: (connectionId, streams) => {
       syncRequests.push({ connectionId, streams });
 
@@ -75,6 +82,7 @@ export async function startConsoleForTest(
     vault,
     logs: () => lines.join(""),
     syncRequests,
+    writeRequests,
     /** JSON call as an authenticated script. */
     async api(method: string, path: string, body?: unknown) {
       const res = await fetch(`${base}${path}`, {

@@ -7,6 +7,7 @@ import type { Express } from "express";
 
 import type { ConnectionService, TClientDeps } from "@ml-connector/connections";
 import type { TMailchimpOAuthApp } from "@ml-connector/mailchimp-client";
+import type { TPrisma } from "@ml-connector/db";
 import type { Logger } from "@ml-connector/runtime";
 
 import { requireOperator, type TAuthConfig } from "../auth/auth.middleware.js";
@@ -16,7 +17,8 @@ import {
   jsonErrorHandler,
   type TConnectionRoutesDeps,
 } from "./connections.routes.js";
-import { homeRoutes } from "./home.routes.js";
+import { operationsRoutes, type TOperationsDeps } from "./operations.routes.js";
+import { pagesRoutes } from "./pages.routes.js";
 import { loginRoutes } from "./login.routes.js";
 import { mailchimpOAuthRoutes } from "./mailchimp-oauth.routes.js";
 
@@ -30,6 +32,8 @@ export type TConsoleOptions = {
   clientDeps: TClientDeps;
   mailchimpOAuthApp: Omit<TMailchimpOAuthApp, "loginBaseUrl"> | undefined;
   syncNow: TConnectionRoutesDeps["syncNow"];
+  enqueueWrites: TOperationsDeps["enqueueWrites"];
+  prisma: TPrisma;
   log: Logger;
 };
 
@@ -59,6 +63,14 @@ export function mountConsole(app: Express, options: TConsoleOptions): void {
       log: options.log,
     }),
   );
-  app.use(homeRoutes());
+  const operations = {
+    connections: options.connections,
+    prisma: options.prisma,
+    clientDeps: options.clientDeps,
+    log: options.log,
+    enqueueWrites: options.enqueueWrites,
+  };
+  app.use(operationsRoutes(operations));
+  app.use(pagesRoutes({ ...operations, syncNow: options.syncNow }));
   app.use(jsonErrorHandler);
 }

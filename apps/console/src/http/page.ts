@@ -15,6 +15,8 @@ const STYLE = `
   th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; }
   .error { color: #a40000; }
   label { display: block; margin: .5rem 0; }
+  .notice { background: #eef6ee; border: 1px solid #9c9; padding: .5rem; }
+  nav { margin-bottom: 1rem; }
 `;
 
 export function page(title: string, body: string): string {

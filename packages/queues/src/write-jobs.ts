@@ -1,0 +1,41 @@
+/**
+ * Puts records on the mailchimp-write queue: one job per 500 records, its id derived from the
+ * records, so handing the same records on twice (a poll re-run after a crash) queues them once
+ * while the first job is still waiting.
+ */
+import { createHash } from "node:crypto";
+
+import { safeJobId, type TProducer } from "./producer.js";
+import type { TSyncEntity } from "./registry.js";
+
+const WRITE_CHUNK = 500;
+
+export async function enqueueWriteRecords(
+  writes: TProducer<"mailchimpWrite">,
+  connectionId: string,
+  entity: TSyncEntity,
+  externalIds: string[],
+  options: { replay?: boolean } = {},
+): Promise<void> {
+  const jobs = [];
+  for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
+    const chunk = externalIds.slice(start, start + WRITE_CHUNK);
+    const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
+    const replay = options.replay === true;
+    jobs.push({
+      name: "write-records" as const,
+      payload: { connectionId, entity, externalIds: chunk, replay },
+      // A replay is a new request even for the same records: it must not fold into a waiting job.
+      opts: {
+        jobId: safeJobId(
+          replay ? "replay" : "write",
+          connectionId,
+          entity,
+          digest,
+          replay ? Date.now() : "",
+        ),
+      },
+    });
+  }
+  if (jobs.length > 0) await writes.addBulk(jobs);
+}
