@@ -41,15 +41,18 @@ export async function ensureListWebhook(
   log: Logger,
 ): Promise<TListWebhookOutcome> {
   const webhooks = await listWebhooks(mailchimp, target.listId);
+  const current = webhooks.find((webhook: TListWebhook) => webhook.url === target.url);
+  // Old URLs of this connection, and copies of the current one (two registrations that raced),
+  // would each deliver every event again.
   const stale = webhooks.filter(
     (webhook) =>
-      target.ownedPrefix !== undefined &&
-      webhook.url !== target.url &&
-      webhook.url.startsWith(target.ownedPrefix),
+      (webhook.url === target.url && webhook !== current) ||
+      (target.ownedPrefix !== undefined &&
+        webhook.url !== target.url &&
+        webhook.url.startsWith(target.ownedPrefix)),
   );
   for (const webhook of stale) await deleteWebhook(mailchimp, target.listId, webhook.id);
 
-  const current = webhooks.find((webhook: TListWebhook) => webhook.url === target.url);
   let outcome: TListWebhookOutcome = "present";
   if (current === undefined) {
     await createWebhook(mailchimp, target.listId, {

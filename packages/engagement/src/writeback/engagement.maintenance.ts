@@ -6,6 +6,8 @@
  * - campaigns whose next report round is overdue get it scheduled.
  * Each step is idempotent, so running it on two replicas, or twice, does no harm.
  */
+import { randomUUID } from "node:crypto";
+
 import type { Redis } from "ioredis";
 
 import {
@@ -40,7 +42,7 @@ export function listWebhookUrl(publicUrl: string, connectionId: string, secret: 
 export async function ensureConnectionWebhook(
   deps: TWebhookCheckDeps,
   connection: TConnectionView,
-): Promise<TListWebhookOutcome | "skipped"> {
+): Promise<TListWebhookOutcome | "skipped" | "busy"> {
   const listId = connection.mailchimp.listId;
   const secret = await deps.vault.find(connection.id, "webhook_secret");
   if (connection.status !== "active" || listId === null || secret === undefined) return "skipped";
@@ -52,16 +54,28 @@ export async function ensureConnectionWebhook(
   });
   if (mailchimp === undefined) return "skipped";
 
-  return ensureListWebhook(
-    mailchimp,
-    {
-      listId,
-      url: listWebhookUrl(deps.publicUrl, connection.id, secret.secret),
-      ownedPrefix: `${deps.publicUrl}/webhooks/mailchimp/${connection.id}/`,
-    },
-    deps.log.child({ connectionId: connection.id }),
-  );
+  // One check per connection at a time, across replicas: two concurrent registrations of the
+  // same URL can both pass Mailchimp's duplicate check while its validation GET is in flight.
+  const lock = `${deps.prefix}:list-webhook-check:${connection.id}`;
+  const token = randomUUID();
+  if ((await deps.redis.set(lock, token, "PX", 60_000, "NX")) !== "OK") return "busy";
+  try {
+    return await ensureListWebhook(
+      mailchimp,
+      {
+        listId,
+        url: listWebhookUrl(deps.publicUrl, connection.id, secret.secret),
+        ownedPrefix: `${deps.publicUrl}/webhooks/mailchimp/${connection.id}/`,
+      },
+      deps.log.child({ connectionId: connection.id }),
+    );
+  } finally {
+    await deps.redis.eval(RELEASE, 1, lock, token).catch(() => undefined);
+  }
 }
+
+// Deletes the lock only if it still holds this check's token.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Checks every connection; one connection's failure does not stop the others. */
 export async function checkListWebhooks(deps: TWebhookCheckDeps): Promise<Record<string, string>> {

@@ -104,8 +104,8 @@ export async function markInteractions(
 ): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(
-    `UPDATE engagement_interactions SET status = $2, reason = $3,
-       written_at = CASE WHEN $2 = 'written' THEN now() ELSE written_at END
+    `UPDATE engagement_interactions SET status = $2::varchar, reason = $3::text,
+       written_at = CASE WHEN $2::varchar = 'written' THEN now() ELSE written_at END
      WHERE id = ANY($1::bigint[])`,
     [ids, status, reason ?? null],
   );
