@@ -88,6 +88,19 @@ describe("the webhook receiver over real HTTP, Postgres and Redis", () => {
     expect(queued).toContain(rows[0]!.id.toString());
   });
 
+  it("group-commits concurrent deliveries: fewer INSERTs than requests, every 2xx a row", async () => {
+    const before = await harness.inboxRows(connection.id);
+    const flushesBefore = harness.receiver.inbox.stats.flushes;
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        post(mailchimpUrl(), subscribeForm(`burst-${index}@acme-industrial.com`)),
+      ),
+    );
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(await harness.inboxRows(connection.id)).toBe(before + 200);
+    expect(harness.receiver.inbox.stats.flushes - flushesBefore).toBeLessThan(200);
+  });
+
   it("answers bad input with 415, 413 and 400 and stores none of it", async () => {
     const before = await harness.inboxRows(connection.id);
     const body = subscribeForm("grace@acme-industrial.com");

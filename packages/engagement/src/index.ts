@@ -6,6 +6,7 @@ export {
   parseNestedForm,
   type TFormLimits,
   type TFormTree,
+  type TParsedForm,
 } from "./intake/form-body.parser.js";
 export {
   IGNORED_LIST_EVENT_TYPES,
@@ -47,6 +48,7 @@ export {
 } from "./intake/webhook-endpoint.cache.js";
 export {
   WebhookIntake,
+  formContentKey,
   type TIntakeAnswer,
   type TWebhookIntakeDeps,
 } from "./intake/webhook.intake.js";

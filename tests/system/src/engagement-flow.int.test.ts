@@ -173,9 +173,11 @@ describe("Mailchimp engagement into Plex across real processes", () => {
   });
 
   it("registers the list webhook (user and admin sources, not api) on its own", async () => {
-    const webhook = await until("the list webhook", async () =>
-      [...mailchimp.list(accountId, listId).webhooks.values()].find((candidate) =>
-        candidate.url.startsWith(`${RECEIVER}/webhooks/mailchimp/${connectionId}/`),
+    const webhook = await until("the list webhook", () =>
+      Promise.resolve(
+        [...mailchimp.list(accountId, listId).webhooks.values()].find((candidate) =>
+          candidate.url.startsWith(`${RECEIVER}/webhooks/mailchimp/${connectionId}/`),
+        ),
       ),
     );
     expect(webhook.sources).toEqual({ user: true, admin: true, api: false });

@@ -34,12 +34,20 @@ export function requireForm(req: Request): void {
 
 type TParserError = { status?: unknown; type?: unknown };
 
+/** One body reader per size limit, made once (the routes use two). */
+const parsers = new Map<number, ReturnType<typeof express.raw>>();
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function readTextBody(
   req: Request,
   res: Response,
   limitBytes: number,
 ): Promise<string> {
-  const parser = express.raw({ type: () => true, limit: limitBytes, inflate: true });
+  let parser = parsers.get(limitBytes);
+  if (parser === undefined) {
+    parser = express.raw({ type: () => true, limit: limitBytes, inflate: true });
+    parsers.set(limitBytes, parser);
+  }
   await new Promise<void>((resolve, reject) => {
     parser(req, res, (err?: unknown) =>
       err === undefined ? resolve() : reject(toInputError(err)),
@@ -48,7 +56,7 @@ export async function readTextBody(
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw)) return "";
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
+    return UTF8.decode(raw);
   } catch {
     throw new WebhookInputError(400, "the body is not valid UTF-8");
   }

@@ -77,7 +77,7 @@ export class WebhookIntake {
 
     return this.guard(async () => {
       const form = parseNestedForm(body, DEFAULT_FORM_LIMITS);
-      const check = checkListEvent(form);
+      const check = checkListEvent(form.tree);
       if (check.outcome === "ignored") {
         this.deps.log.info({ connectionId, eventType: check.type }, "webhook event type ignored");
 
@@ -87,8 +87,8 @@ export class WebhookIntake {
         connectionId,
         source: "mailchimp",
         // Mailchimp sends no delivery id: the normalized content is the identity of a delivery,
-        // so a retry (same body, any encoding or field order) hits the unique key.
-        contentKey: contentHash({ source: "mailchimp", event: check.event }),
+        // so a retry (same fields, in any order or percent-encoding) hits the unique key.
+        contentKey: formContentKey(form.pairs),
         eventType: check.event.type,
         firedAt: check.firedAt,
         payload: check.event,
@@ -190,6 +190,15 @@ export class WebhookIntake {
       return unavailable();
     }
   }
+}
+
+/** sha256 of the decoded fields sorted by name (names are unique: repeats are refused). */
+export function formContentKey(pairs: [string, string][]): string {
+  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+  return createHash("sha256")
+    .update(JSON.stringify(["mailchimp", sorted]))
+    .digest("hex");
 }
 
 function unavailable(): TIntakeAnswer {
