@@ -40,7 +40,7 @@ function pnpmCommand() {
   return ["npx", ["--yes", `pnpm@${PNPM_VERSION}`]];
 }
 
-async function prepare(databaseName) {
+async function prepare(databaseName, { fresh = false } = {}) {
   const [pnpm, pnpmArgs] = pnpmCommand();
   const pnpmRun = (args, env) => run(pnpm, [...pnpmArgs, ...args], env);
 
@@ -50,7 +50,7 @@ async function prepare(databaseName) {
   say("checking Redis and PostgreSQL");
   const redisUrl = await ensureRedis(ROOT, process.env.REDIS_URL);
   const adminUrl = await ensurePostgres(ROOT, process.env.DATABASE_URL);
-  const databaseUrl = await ensureDatabase(adminUrl, databaseName);
+  const databaseUrl = await ensureDatabase(adminUrl, databaseName, { fresh });
   const env = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl };
 
   say(`applying database migrations to ${databaseName}`);
@@ -60,7 +60,9 @@ async function prepare(databaseName) {
 }
 
 if (command === "test") {
-  const { pnpmRun, env } = await prepare(process.env.ML_TEST_DATABASE ?? "mlc_test");
+  const { pnpmRun, env } = await prepare(process.env.ML_TEST_DATABASE ?? "mlc_test", {
+    fresh: true,
+  });
   say("building, type-checking and linting every package");
   pnpmRun(["turbo", "run", "build", "typecheck", "lint", "--output-logs=errors-only"], env);
   say("running the test suites (unit, integration, system)");

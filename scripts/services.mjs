@@ -195,13 +195,19 @@ export async function ensurePostgres(root, configuredUrl) {
 }
 
 /** Creates `name` on the server when missing and returns its URL. */
-export async function ensureDatabase(adminUrl, name) {
+export async function ensureDatabase(adminUrl, name, { fresh = false } = {}) {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`database name ${name} is not a plain identifier`);
   const root = join(import.meta.dirname, "..");
   const { Client } = loadPg(root);
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    if (fresh) {
+      // The test database starts empty on every run, so what an earlier run (or a benchmark
+      // pointed at it by mistake) left behind cannot change what the tests see.
+      log(`recreating database ${name} (tests start from an empty database)`);
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount === 0) {
       log(`creating database ${name}`);

@@ -16,8 +16,20 @@ import type { TPollContext } from "./poll.types.js";
 /** Per-record reads one poll run may spend; the rest wait for the next run. */
 export class ReadAllowance {
   spent = 0;
+  /** Orders this run could not complete for want of reads: not gathered again in the run. */
+  readonly waiting = new Set<string>();
 
   constructor(readonly limit: number) {}
+
+  /** Reads the waiting orders need (a lines read counts one; their prices come after it). */
+  readsWanted = 0;
+
+  /** Notes reads an order needs beyond the allowance; always undefined, for the caller. */
+  wants(count: number): undefined {
+    this.readsWanted += count;
+
+    return undefined;
+  }
 
   take(count = 1): boolean {
     if (this.spent + count > this.limit) return false;

@@ -99,7 +99,15 @@ export async function pollOrderStream(
     queued: 0,
     plexCalls: 0,
     splits: 0,
-    assembly: { orders: 0, handedOn: 0, waiting: 0, linesInferred: 0, linesRead: 0, pricesRead: 0 },
+    assembly: {
+      orders: 0,
+      handedOn: 0,
+      waiting: 0,
+      linesInferred: 0,
+      linesRead: 0,
+      pricesRead: 0,
+      readsWanted: 0,
+    },
   };
   await rebuildOrdersOfSyncedCustomers(ctx);
 
@@ -197,14 +205,18 @@ export async function pollOrderStream(
       plexCalls: result.plexCalls,
       splits: result.splits,
       waiting: result.assembly.waiting,
+      readsWanted: result.assembly.readsWanted,
     },
   );
 
   return result;
 }
 
+/** Counts add up over a run's windows; what still waits is what the last assembly saw. */
 function addAssembly(total: TAssemblyResult, run: TAssemblyResult): void {
   for (const key of Object.keys(total) as (keyof TAssemblyResult)[]) total[key] += run[key];
+  total.waiting = run.waiting;
+  total.readsWanted = run.readsWanted;
 }
 
 /**

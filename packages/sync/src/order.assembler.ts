@@ -29,6 +29,8 @@ export type TAssemblyResult = {
   linesInferred: number;
   linesRead: number;
   pricesRead: number;
+  /** Reads the waiting orders still need (a lines read counts one; their prices come after). */
+  readsWanted: number;
 };
 
 const BATCH = 500;
@@ -48,6 +50,7 @@ export async function assembleReadyOrders(
     linesInferred: 0,
     linesRead: 0,
     pricesRead: 0,
+    readsWanted: 0,
   };
   const pool = bulkSql(ctx.prisma) as unknown as { connect(): Promise<TLockClient> };
   const lock = await pool.connect();
@@ -68,6 +71,8 @@ export async function assembleReadyOrders(
   } finally {
     lock.release();
   }
+  result.waiting = allowance.waiting.size;
+  result.readsWanted = allowance.readsWanted;
   if (result.orders > 0) {
     ctx.log.info({ connectionId: ctx.connection.id, ...result }, "sales orders assembled");
   }
@@ -99,7 +104,10 @@ async function assemble(ctx: TPollContext, allowance: ReadAllowance, result: TAs
     if (batch.length === 0) break;
     const last = batch[batch.length - 1]!;
     after = { modifiedAt: last.modifiedAt ?? new Date(0), externalId: last.externalId };
-    const orders = batch.map((record) => record.data as TPlexSalesOrder);
+    const orders = batch
+      .filter((record) => !allowance.waiting.has(record.externalId))
+      .map((record) => record.data as TPlexSalesOrder);
+    if (orders.length === 0) continue;
 
     const evidence = await gatherEvidence(sql, connectionId, orders);
     let plans = planAll(evidence, parts.index);
@@ -122,6 +130,7 @@ async function assemble(ctx: TPollContext, allowance: ReadAllowance, result: TAs
       const completed = await completeWithReads(ctx, order, start, parts.index, allowance, result);
       if (completed === undefined) {
         waiting.add(order.id);
+        allowance.waiting.add(order.id);
         continue;
       }
       plans.set(order.id, completed.plan);
@@ -133,7 +142,6 @@ async function assemble(ctx: TPollContext, allowance: ReadAllowance, result: TAs
       if (plans.get(order.id)?.linesSource === "inferred") result.linesInferred += 1;
     }
     result.orders += ready.length;
-    result.waiting += waiting.size;
     result.handedOn += await handOn(ctx, ready, evidence, plans, batch, startedAt);
   }
 }
@@ -176,11 +184,13 @@ async function completeWithReads(
   for (let round = 0; round < 3; round += 1) {
     const { plan } = planned;
     if (plan.lines === undefined) {
-      if (!allowance.take(1)) return undefined;
+      if (!allowance.take(1)) return allowance.wants(1);
       await readOrderLines(ctx, order.id);
       result.linesRead += 1;
     } else if (plan.unpricedLineIds.length > 0) {
-      if (!allowance.take(plan.unpricedLineIds.length)) return undefined;
+      if (!allowance.take(plan.unpricedLineIds.length)) {
+        return allowance.wants(plan.unpricedLineIds.length);
+      }
       for (const lineId of plan.unpricedLineIds) await readLinePrices(ctx, order.id, lineId);
       result.pricesRead += plan.unpricedLineIds.length;
     } else {
