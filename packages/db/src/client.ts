@@ -33,10 +33,18 @@ export type TSqlPool = Pick<pg.Pool, "query">;
 export function bulkSql(prisma: PrismaClient): TSqlPool {
   const entry = bulkPools.get(prisma);
   if (entry === undefined) throw new Error("this Prisma client was not made by createPrismaClient");
-  entry.pool ??= new pg.Pool({ ...entry.fields, max: 4, application_name: "ml-connector-bulk" });
+  if (entry.pool === undefined) {
+    entry.pool = new pg.Pool({ ...entry.fields, max: 4, application_name: "ml-connector-bulk" });
+    // Postgres ending an idle connection (restart, failover) makes the pool drop it and emit
+    // 'error'; unheard, that event would end the process. Nothing is lost by ignoring it: the next
+    // query opens a new connection, and queries in flight fail with their own error.
+    entry.pool.on("error", ignoreConnectionError);
+  }
 
   return entry.pool;
 }
+
+function ignoreConnectionError(): void {}
 
 /**
  * Runs bulk statements in one transaction on one connection: one commit (one WAL flush) for all
@@ -48,6 +56,9 @@ export async function withBulkTransaction<T>(
 ): Promise<T> {
   const pool = bulkSql(prisma) as pg.Pool;
   const client = await pool.connect();
+  // A checked-out connection that breaks between statements emits 'error' as well; the next
+  // statement fails and the transaction with it.
+  client.on("error", ignoreConnectionError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -58,6 +69,7 @@ export async function withBulkTransaction<T>(
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
   } finally {
+    client.removeListener("error", ignoreConnectionError);
     client.release();
   }
 }
