@@ -1,0 +1,220 @@
+/**
+ * The moving parts of a chaos test: both simulators in this process, the poller and the writer as
+ * real processes that can be killed and restarted, a connection in the real database, and the
+ * counts the guarantees are judged by.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Redis } from "ioredis";
+
+import { ConnectionService } from "@ml-connector/connections";
+import { createPrismaClient, purgeConnections, type TPrisma } from "@ml-connector/db";
+import { startMailchimpSandbox, type SandboxHandle } from "@ml-connector/mailchimp-sandbox";
+import { startPlexSandbox, type TPlexSandboxHandle } from "@ml-connector/plex-sandbox";
+import { createProducer } from "@ml-connector/queues";
+import { MasterKeyring, createVault } from "@ml-connector/vault";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const DATABASE_URL =
+  process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mlc_test";
+
+export type TService = {
+  name: "plex-poller" | "mailchimp-writer" | "webhook-receiver" | "plex-writeback";
+  port: number;
+  child?: ChildProcess;
+  output: string[];
+};
+
+export type TChaosOptions = {
+  customers: number;
+  redisUrl?: string;
+  mailchimp?: Parameters<typeof startMailchimpSandbox>[0];
+  plex?: Partial<Parameters<typeof startPlexSandbox>[0]>;
+  portBase: number;
+  /** The processes to run; the poller and the writer unless said otherwise. */
+  apps?: TService["name"][];
+  /** More environment for every process. */
+  env?: Record<string, string>;
+};
+
+export class ChaosRig {
+  readonly prisma: TPrisma = createPrismaClient({ databaseUrl: DATABASE_URL, poolMax: 3 });
+  readonly connectionId = `chaos-${randomUUID().slice(0, 8)}`;
+  readonly prefix = `mlc-chaos-${randomUUID().slice(0, 6)}`;
+  readonly masterKey = randomBytes(32);
+  readonly services: TService[];
+  plex!: TPlexSandboxHandle;
+  mailchimp!: SandboxHandle;
+  redisUrl: string;
+
+  constructor(private readonly options: TChaosOptions) {
+    this.redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    this.services = (options.apps ?? ["plex-poller", "mailchimp-writer"]).map((name, index) => ({
+      name,
+      port: options.portBase + 1 + index,
+      output: [],
+    }));
+  }
+
+  async start(): Promise<void> {
+    this.plex = await startPlexSandbox({
+      customers: this.options.customers,
+      seed: 21,
+      latency: { baseMs: 0, perRowMs: 0 },
+      ...this.options.plex,
+    });
+    this.mailchimp = await startMailchimpSandbox({
+      latency: { perRequestMs: 5, perBatchMemberMs: 0 },
+      batches: { operationsPerSecond: 5_000 },
+      ...this.options.mailchimp,
+    });
+    const vault = createVault({
+      prisma: this.prisma,
+      keyring: new MasterKeyring(new Map([[1, this.masterKey]]), 1),
+    });
+    await new ConnectionService(this.prisma, vault).create({
+      id: this.connectionId,
+      name: "Chaos plant",
+      mode: "sandbox",
+      plex: { baseUrl: this.plex.url, auth: { scheme: "api_key", apiKey: this.plex.apiKey } },
+      mailchimp: {
+        apiBaseTemplate: `${this.mailchimp.url}/{dc}/3.0`,
+        listId: this.mailchimp.defaults!.listId,
+        storeId: this.mailchimp.defaults!.storeId,
+        auth: { scheme: "api_key", apiKey: this.mailchimp.defaults!.apiKey },
+      },
+    });
+    for (const service of this.services) await this.startService(service);
+  }
+
+  serviceEnv(service: TService): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      REDIS_URL: this.redisUrl,
+      DATABASE_URL,
+      QUEUE_PREFIX: this.prefix,
+      MASTER_KEYS: `1:${this.masterKey.toString("base64")}`,
+      MASTER_KEY_CURRENT: "1",
+      HTTP_HOST: "127.0.0.1",
+      HTTP_PORT: String(service.port),
+      LOG_LEVEL: "info",
+      SCHEDULE_RECONCILE_MS: "3600000",
+      SHUTDOWN_TIMEOUT_MS: "2000",
+      ...this.options.env,
+    };
+  }
+
+  async startService(service: TService): Promise<void> {
+    const child = spawn(process.execPath, [join(ROOT, "apps", service.name, "dist", "main.js")], {
+      env: this.serviceEnv(service),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => service.output.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => service.output.push(chunk.toString()));
+    service.child = child;
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${service.name} did not become ready:\n${service.output.join("")}`);
+  }
+
+  /** SIGKILL: no shutdown, no hand-back; whatever it was doing is cut off. */
+  async kill(service: TService): Promise<void> {
+    const child = service.child;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
+
+  async backfill(): Promise<void> {
+    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const polls = createProducer("plexPoll", redis, this.prefix);
+    await polls.add("poll-stream", {
+      connectionId: this.connectionId,
+      stream: "contacts",
+      trigger: "backfill",
+    });
+    await polls.add(
+      "poll-stream",
+      { connectionId: this.connectionId, stream: "customers", trigger: "backfill" },
+      { delay: 1_500 },
+    );
+    await polls.close();
+    await redis.quit();
+  }
+
+  async settled(): Promise<number> {
+    return this.prisma.syncRecord.count({
+      where: {
+        connectionId: this.connectionId,
+        entity: "customer",
+        status: { in: ["delivered", "rejected"] },
+      },
+    });
+  }
+
+  async waitSettled(
+    timeoutMs: number,
+    during?: (settled: number) => Promise<void>,
+  ): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let settled = 0;
+    while (Date.now() < deadline) {
+      settled = await this.settled();
+      if (settled === this.options.customers) return settled;
+      await during?.(settled);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    return settled;
+  }
+
+  /** The effects, counted where they landed: members in Mailchimp, creations in the audit. */
+  async effects() {
+    const list = this.mailchimp.list(
+      this.mailchimp.defaults!.accountId,
+      this.mailchimp.defaults!.listId,
+    );
+    const links = await this.prisma.identityLink.count({
+      where: { connectionId: this.connectionId, deliveredAt: { not: null } },
+    });
+    const created = await this.prisma.$queryRaw<{ hash: string; creations: bigint }[]>`
+      SELECT detail->>'subscriberHash' AS hash, count(*) AS creations FROM audit_events
+      WHERE connection_id = ${this.connectionId} AND stage = 'delivered' AND detail->>'outcome' = 'created'
+      GROUP BY 1`;
+    const trails = await this.prisma.$queryRaw<{ missing: bigint }[]>`
+      SELECT count(*) AS missing FROM sync_records record
+      WHERE record.connection_id = ${this.connectionId} AND record.entity = 'customer'
+        AND NOT EXISTS (SELECT 1 FROM audit_events event WHERE event.connection_id = record.connection_id
+          AND event.entity = 'customer' AND event.external_id = record.external_id AND event.stage = 'received')`;
+
+    return {
+      members: list.members.size,
+      deliveredLinks: links,
+      createdTwice: created.filter((row) => Number(row.creations) > 1).length,
+      createdOnce: created.length,
+      recordsWithoutTrail: Number(trails[0]?.missing ?? 0),
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const service of this.services) {
+      if (service.child !== undefined && service.child.exitCode === null)
+        service.child.kill("SIGTERM");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    for (const service of this.services) service.child?.kill("SIGKILL");
+    await purgeConnections(this.prisma, [this.connectionId]).catch(() => undefined);
+    await Promise.all([this.plex?.close(), this.mailchimp?.close()]);
+    await this.prisma.$disconnect();
+  }
+}
