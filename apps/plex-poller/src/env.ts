@@ -16,5 +16,9 @@ export const ZEnv = ZCommonEnv.extend({
   // poll may spend; orders needing more wait for the next run, so a backfill never starves the
   // other streams of the ~200 calls a minute.
   ORDER_READS_PER_RUN: z.coerce.number().int().min(0).max(10_000).default(100),
+  // How often records left "received" or "queued" without a job are looked for, and how long
+  // one must sit untouched to count (sweeps run only while no poll and no write job is pending).
+  RECORD_SWEEP_MS: z.coerce.number().int().min(1_000).default(300_000),
+  STRANDED_AFTER_MS: z.coerce.number().int().min(1_000).default(900_000),
 });
 export type TEnv = z.infer<typeof ZEnv>;

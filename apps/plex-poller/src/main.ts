@@ -10,6 +10,7 @@ import { createVault, loadMasterKeyring } from "@ml-connector/vault";
 import { ZEnv } from "./env.js";
 import { pollStreamHandler } from "./processors/plex-poll.processor.js";
 import { ScheduleReconciler } from "./schedules/schedule.reconciler.js";
+import { StrandedRecordSweeper } from "./schedules/stranded.sweeper.js";
 
 const { env, host, log, prisma } = bootService("plex-poller", ZEnv);
 const keyring = configOrExit("plex-poller", () => loadMasterKeyring(process.env));
@@ -40,8 +41,21 @@ const reconciler = new ScheduleReconciler(
   log,
   env.SCHEDULE_RECONCILE_MS,
 );
+const sweeper = new StrandedRecordSweeper(
+  {
+    prisma,
+    redis: host.redis,
+    prefix: env.QUEUE_PREFIX,
+    polls: host.queue("plexPoll"),
+    writes,
+    log,
+  },
+  { intervalMs: env.RECORD_SWEEP_MS, strandedAfterMs: env.STRANDED_AFTER_MS },
+);
 host.onShutdown("intake", "stream schedules", () => reconciler.stop());
+host.onShutdown("intake", "stranded-record sweeps", () => sweeper.stop());
 host.onShutdown("queues", "write producer", () => writes.close());
 
 await host.start();
 reconciler.start();
+sweeper.start();

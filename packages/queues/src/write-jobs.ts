@@ -1,7 +1,9 @@
 /**
  * Puts records on the mailchimp-write queue: one job per 500 records, its id derived from the
- * records, so handing the same records on twice (a poll re-run after a crash) queues them once
- * while the first job is still waiting.
+ * records and from the run that hands them on. A run re-done after a crash (the same poll job,
+ * the same id) queues its records once; a later run queues them again even while BullMQ still
+ * keeps the earlier, finished job (a job id that is still kept makes `add` a silent no-op, so an
+ * id made of the records alone would drop the second change of a customer within a day).
  */
 import { createHash } from "node:crypto";
 
@@ -15,7 +17,7 @@ export async function enqueueWriteRecords(
   connectionId: string,
   entity: TSyncEntity,
   externalIds: string[],
-  options: { replay?: boolean } = {},
+  options: { replay?: boolean; runId?: string } = {},
 ): Promise<void> {
   const jobs = [];
   for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
@@ -32,7 +34,7 @@ export async function enqueueWriteRecords(
           connectionId,
           entity,
           digest,
-          replay ? Date.now() : "",
+          replay ? Date.now() : (options.runId ?? Date.now()),
         ),
       },
     });

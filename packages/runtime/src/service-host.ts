@@ -128,6 +128,10 @@ export class ServiceHost {
       prefix: this.queuePrefix,
       concurrency: spec.concurrency ?? 1,
       limiter: spec.limiter,
+      // A job whose process died mid-run (SIGKILL, OOM, lost node) comes back when its lock
+      // lapses. BullMQ's default gives up after one such stall; a rolling restart can cut the
+      // same job twice, so three are allowed before it counts as failed.
+      maxStalledCount: 3,
       autorun: false,
     });
     worker.on("error", (err) => this.log.error({ err, queue: def.name }, "worker error"));

@@ -49,8 +49,15 @@ export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
   const changed = new Set(await upsertSourceRecords(prisma, connection.id, "contact", records));
   const present = new Set(records.map((record) => record.externalId));
   const removed = [...known.keys()].filter((id) => !present.has(id));
+  // Contacts an earlier run stored but died before handing on (still "received", same hash):
+  // their customers are queued now, or the change would wait for the next edit in Plex.
+  const stranded = await prisma.$queryRaw<{ external_id: string }[]>`
+    SELECT external_id FROM sync_records
+    WHERE connection_id = ${connection.id} AND entity = 'contact' AND status = 'received'
+      AND external_id = ANY(${[...present]}::text[])`;
+  const handOn = new Set([...changed, ...stranded.map((row) => row.external_id)]);
   const parentsOfChanged = new Set(
-    records.filter((record) => changed.has(record.externalId)).map((record) => record.parentId),
+    records.filter((record) => handOn.has(record.externalId)).map((record) => record.parentId),
   );
 
   if (removed.length > 0) {
@@ -77,7 +84,7 @@ export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
   await prisma.$executeRaw`
     UPDATE sync_records SET status = 'queued', updated_at = now()
     WHERE connection_id = ${connection.id} AND entity = 'contact'
-      AND external_id = ANY(${[...changed]}::text[])`;
+      AND external_id = ANY(${[...handOn]}::text[])`;
 
   const result: TPollResult = {
     windows: 1,

@@ -179,6 +179,26 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
     expect(plexClient.calls - plexCallsBefore).toBeLessThanOrEqual(3);
   });
 
+  it("hands on contacts that a run cut off before handing on left behind", async () => {
+    // The state a contact run killed between storing and handing on leaves: the contact is
+    // "received" with its current hash, so the next read sees no change in Plex.
+    const contact = await prisma.syncRecord.findFirstOrThrow({
+      where: { connectionId: connection.id, entity: "contact", parentId: { not: null } },
+    });
+    await prisma.syncRecord.update({ where: { id: contact.id }, data: { status: "received" } });
+
+    const next = await syncOnce();
+
+    expect(next.contacts.changed).toBe(0);
+    expect(next.written).toBe(1);
+    const customer = await prisma.syncRecord.findFirstOrThrow({
+      where: { connectionId: connection.id, entity: "customer", externalId: contact.parentId! },
+    });
+    expect(["delivered", "rejected"]).toContain(customer.status);
+    const after = await prisma.syncRecord.findUniqueOrThrow({ where: { id: contact.id } });
+    expect(after.status).not.toBe("received");
+  });
+
   it("re-running a write job for delivered customers changes nothing and calls Mailchimp not once", async () => {
     const delivered = await prisma.syncRecord.findMany({
       where: { connectionId: connection.id, entity: "customer", status: "delivered" },

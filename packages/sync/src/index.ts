@@ -77,3 +77,4 @@ export { collectOrderBatch, type TOrderBatchContext } from "./order-batch.collec
 export { loadCustomerStats, refreshCustomerStats } from "./customer-order-stats.js";
 export { requestOrderRebuild } from "./order-replay.js";
 export type { TOrderBundle } from "./order-bundle.js";
+export { handOnStranded, type TStrandedSweep } from "./stranded-records.js";

@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -178,32 +180,114 @@ export class ChaosRig {
     return settled;
   }
 
-  /** The effects, counted where they landed: members in Mailchimp, creations in the audit. */
+  /**
+   * The effects, counted where they landed: the members Mailchimp holds against the links the
+   * connector recorded as delivered (the same set, not just the same count), creations in the
+   * audit trail, and records without a trail.
+   */
   async effects() {
-    const list = this.mailchimp.list(
-      this.mailchimp.defaults!.accountId,
-      this.mailchimp.defaults!.listId,
-    );
-    const links = await this.prisma.identityLink.count({
-      where: { connectionId: this.connectionId, deliveredAt: { not: null } },
+    const { accountId, listId } = this.mailchimp.defaults!;
+    const members = new Set(this.mailchimp.list(accountId, listId).members.keys());
+    const links = await this.prisma.identityLink.findMany({
+      where: {
+        connectionId: this.connectionId,
+        deliveredAt: { not: null },
+        subscriberHash: { not: null },
+      },
+      select: { subscriberHash: true },
     });
+    const linked = new Set(links.map((link) => link.subscriberHash));
     const created = await this.prisma.$queryRaw<{ hash: string; creations: bigint }[]>`
       SELECT detail->>'subscriberHash' AS hash, count(*) AS creations FROM audit_events
-      WHERE connection_id = ${this.connectionId} AND stage = 'delivered' AND detail->>'outcome' = 'created'
+      WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
+        AND detail->>'outcome' = 'created'
       GROUP BY 1`;
     const trails = await this.prisma.$queryRaw<{ missing: bigint }[]>`
       SELECT count(*) AS missing FROM sync_records record
       WHERE record.connection_id = ${this.connectionId} AND record.entity = 'customer'
-        AND NOT EXISTS (SELECT 1 FROM audit_events event WHERE event.connection_id = record.connection_id
-          AND event.entity = 'customer' AND event.external_id = record.external_id AND event.stage = 'received')`;
+        AND NOT EXISTS (SELECT 1 FROM audit_events event
+          WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
+            AND event.external_id = record.external_id AND event.stage = 'received')
+        OR record.connection_id = ${this.connectionId} AND record.entity = 'customer'
+        AND NOT EXISTS (SELECT 1 FROM audit_events event
+          WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
+            AND event.external_id = record.external_id
+            AND event.stage IN ('delivered', 'rejected'))`;
 
     return {
-      members: list.members.size,
-      deliveredLinks: links,
+      members: members.size,
+      deliveredLinks: linked.size,
+      membersWithoutLink: [...members].filter((hash) => !linked.has(hash)).length,
+      linksWithoutMember: [...linked].filter((hash) => !members.has(hash!)).length,
       createdTwice: created.filter((row) => Number(row.creations) > 1).length,
+      createdTwiceTrails: await this.createdTwiceTrails(),
       createdOnce: created.length,
       recordsWithoutTrail: Number(trails[0]?.missing ?? 0),
     };
+  }
+
+  /** The audit events of members created more than once, oldest first, one line each. */
+  async createdTwiceTrails(): Promise<string[]> {
+    const events = await this.prisma.$queryRaw<Record<string, unknown>[]>`
+      WITH twice AS (
+        SELECT coalesce(detail->>'subscriberHash', '(none)') AS hash FROM audit_events
+        WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
+          AND detail->>'outcome' = 'created'
+        GROUP BY 1 HAVING count(*) > 1 LIMIT 3)
+      SELECT event.at, event.entity, event.external_id, event.stage, event.attempt, event.job_id,
+        event.detail
+      FROM audit_events event JOIN twice
+        ON coalesce(event.detail->>'subscriberHash', '(none)') = twice.hash
+      WHERE event.connection_id = ${this.connectionId}
+      ORDER BY event.at LIMIT 40`;
+
+    return events.map((event) => JSON.stringify(event));
+  }
+
+  /** What to look at when a run does not settle: records by state, queues, service logs. */
+  async diagnose(): Promise<string> {
+    const states = await this.prisma.syncRecord.groupBy({
+      by: ["entity", "status"],
+      where: { connectionId: this.connectionId },
+      _count: true,
+    });
+    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const queues: string[] = [];
+    for (const key of await redis.keys(`${this.prefix}:*:meta`)) {
+      const queue = key.slice(this.prefix.length + 1, -":meta".length);
+      const counts = await Promise.all(
+        ["wait", "active", "delayed", "prioritized", "failed", "completed"].map(async (state) => {
+          const type = await redis.type(`${this.prefix}:${queue}:${state}`);
+          const size =
+            type === "list"
+              ? await redis.llen(`${this.prefix}:${queue}:${state}`)
+              : type === "zset"
+                ? await redis.zcard(`${this.prefix}:${queue}:${state}`)
+                : 0;
+          return `${state}=${size}`;
+        }),
+      );
+      queues.push(`${queue}: ${counts.join(" ")}`);
+      for (const id of await redis.zrange(`${this.prefix}:${queue}:failed`, 0, 9)) {
+        const [name, reason] = await redis.hmget(
+          `${this.prefix}:${queue}:${id}`,
+          "name",
+          "failedReason",
+        );
+        queues.push(`  failed ${queue}/${name ?? "?"} #${id}: ${reason ?? "?"}`);
+      }
+    }
+    await redis.quit();
+    const dir = mkdtempSync(join(tmpdir(), "mlc-chaos-logs-"));
+    for (const service of this.services) {
+      writeFileSync(join(dir, `${service.name}.log`), service.output.join(""));
+    }
+
+    return [
+      `records: ${states.map((row) => `${row.entity}/${row.status}=${row._count}`).join(" ")}`,
+      ...queues,
+      `service logs: ${dir}`,
+    ].join("\n");
   }
 
   async stop(): Promise<void> {

@@ -1,9 +1,16 @@
+/**
+ * SIGKILL during a backfill: the poller is killed while it reads Plex, the writer twice while it
+ * writes batches, each at a random point of the run (logged, so a failure can be retraced). A
+ * killed worker's jobs come back once their locks expire (BullMQ's stalled-job check, 30-60 s).
+ * Afterwards every customer must be settled, Mailchimp must hold exactly the members the
+ * connector recorded as delivered, none created twice, and every record must have its trail.
+ */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ChaosRig } from "./chaos-harness.js";
 
-const CUSTOMERS = 2_000;
+const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 20_000);
 
 describe("workers killed with SIGKILL during a backfill", () => {
   const rig = new ChaosRig({ customers: CUSTOMERS, portBase: 18400 });
@@ -13,40 +20,48 @@ describe("workers killed with SIGKILL during a backfill", () => {
 
   it("ends with every record settled once, Mailchimp and the audit trail agreeing", async () => {
     const [poller, writer] = rig.services as [(typeof rig.services)[0], (typeof rig.services)[0]];
-    await rig.backfill();
+    // Two points in the writer's run, as shares of all customers settled.
+    const killAt = [0.1 + Math.random() * 0.25, 0.45 + Math.random() * 0.3].map((share) =>
+      Math.floor(share * CUSTOMERS),
+    );
     const kills: string[] = [];
+    await rig.backfill();
 
-    // Kill the poller while it reads, then the writer twice while it writes. A killed worker's
-    // jobs come back once their locks expire (BullMQ's stalled-job check, about 30-60 s).
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // The poller dies while it pulls contacts and customers from Plex.
+    await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1_500));
     await rig.kill(poller);
-    kills.push("plex-poller");
+    kills.push("plex-poller while reading");
     await rig.startService(poller);
-    const startedAt = Date.now();
-    const settled = await rig.waitSettled(270_000, async (done) => {
-      const due = [6_000, 14_000][kills.length - 1];
-      if (due !== undefined && Date.now() - startedAt > due && done < CUSTOMERS) {
+    const settled = await rig.waitSettled(240_000, async (done) => {
+      const due = killAt[kills.length - 1];
+      if (due !== undefined && done >= due) {
         await rig.kill(writer);
         kills.push(`mailchimp-writer at ${done} settled`);
         await rig.startService(writer);
       }
     });
+    console.log(`chaos crashes: ${CUSTOMERS} customers, kills: ${kills.join("; ")}`);
+    if (settled !== CUSTOMERS) console.log(await rig.diagnose());
 
-    expect(kills.length).toBe(3);
+    expect(kills).toHaveLength(3);
     expect(settled).toBe(CUSTOMERS);
     const effects = await rig.effects();
-    expect(effects.members).toBe(effects.deliveredLinks);
-    expect(effects.createdTwice).toBe(0);
+    expect(effects.members).toBeGreaterThan(CUSTOMERS / 2);
+    expect(effects.membersWithoutLink).toBe(0);
+    expect(effects.linksWithoutMember).toBe(0);
+    expect(effects.createdTwice, effects.createdTwiceTrails.join("\n")).toBe(0);
     expect(effects.recordsWithoutTrail).toBe(0);
 
     // Secrets: nowhere in the services' logs or in any job Redis holds.
     const output = rig.services.map((service) => service.output.join("")).join("");
+    expect(output).toContain(rig.connectionId);
     const redis = new Redis(rig.redisUrl);
     const jobs: string[] = [];
     for (const key of await redis.keys(`${rig.prefix}:*`)) {
       if ((await redis.type(key)) === "hash") jobs.push(JSON.stringify(await redis.hgetall(key)));
     }
     await redis.quit();
+    expect(jobs.length).toBeGreaterThan(0);
     for (const secret of [
       rig.plex.apiKey,
       rig.mailchimp.defaults!.apiKey,

@@ -6,8 +6,6 @@
  *   orders' state), polling again later while Mailchimp is still working on it;
  * - provision: creates merge fields and the store now (the console's "prepare" action).
  */
-import { createHash } from "node:crypto";
-
 import type { Redis } from "ioredis";
 
 import {
@@ -18,11 +16,11 @@ import {
 } from "@ml-connector/connections";
 import type { TPrisma } from "@ml-connector/db";
 import {
+  enqueueWriteRecords,
   safeJobId,
   type TCollectBatchPayload,
   type TProducer,
   type TProvisionPayload,
-  type TSyncEntity,
   type TWriteRecordsPayload,
 } from "@ml-connector/queues";
 import type { TJobContext, TJobHandlers } from "@ml-connector/runtime";
@@ -47,27 +45,6 @@ export type TWriterDeps = {
 };
 
 const orderBatchKey = (prefix: string, batchId: string) => `${prefix}:order-batch:${batchId}`;
-const WRITE_CHUNK = 500;
-
-/** Write jobs for records this writer hands on (customers whose order history changed). */
-async function enqueueWrites(
-  writes: TProducer<"mailchimpWrite">,
-  connectionId: string,
-  entity: TSyncEntity,
-  externalIds: string[],
-): Promise<void> {
-  const jobs = [];
-  for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
-    const chunk = externalIds.slice(start, start + WRITE_CHUNK);
-    const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
-    jobs.push({
-      name: "write-records" as const,
-      payload: { connectionId, entity, externalIds: chunk },
-      opts: { jobId: safeJobId("write", connectionId, entity, digest) },
-    });
-  }
-  if (jobs.length > 0) await writes.addBulk(jobs);
-}
 
 /** Waits between polls of a /batches job: 5 s, 10 s, 20 s … capped at 2 minutes. */
 function collectDelayMs(round: number): number {
@@ -132,7 +109,10 @@ export function writerHandlers(deps: TWriterDeps): TJobHandlers<"mailchimpWrite"
           return writeOrders(
             {
               ...writeCtx,
-              enqueue: (entity, ids) => enqueueWrites(deps.writes, connection.id, entity, ids),
+              enqueue: (entity, ids) =>
+                enqueueWriteRecords(deps.writes, connection.id, entity, ids, {
+                  runId: ctx.job.id,
+                }),
               collectBatch: async (batchId: string) => {
                 // Marked, so the collection reads the results as orders (order-batch.collector).
                 await deps.redis.set(orderBatchKey(deps.prefix, batchId), "1", "EX", 14 * 86_400);
@@ -160,7 +140,10 @@ export function writerHandlers(deps: TWriterDeps): TJobHandlers<"mailchimpWrite"
               mailchimp,
               prisma: deps.prisma,
               log: ctx.log,
-              enqueue: (entity, ids) => enqueueWrites(deps.writes, connection.id, entity, ids),
+              enqueue: (entity, ids) =>
+                enqueueWriteRecords(deps.writes, connection.id, entity, ids, {
+                  runId: ctx.job.id,
+                }),
             },
             payload.batchId,
           )

@@ -40,8 +40,15 @@ export type TPollDeps = {
   orderReadsPerRun?: number;
 };
 
-const LOCK_MS = 5 * 60_000;
+/** A run renews its lock every LOCK_MS / 3; a killed run's lock lapses within LOCK_MS. */
+const LOCK_MS = 90_000;
 
+// Takes the lock over from an earlier attempt of the same job (its token starts with the job id).
+const TAKE_OVER = `local held = redis.call('GET', KEYS[1])
+if held == false or string.sub(held, 1, string.len(ARGV[1])) == ARGV[1] then
+  return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return false`;
 // Deletes the lock only if it still holds this run's token.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -68,8 +75,13 @@ export function pollStreamHandler(deps: TPollDeps) {
     }
 
     const lockKey = `${deps.prefix}:poll-lock:${connectionId}:${stream}`;
-    const token = randomUUID();
-    if ((await deps.redis.set(lockKey, token, "PX", LOCK_MS, "NX")) !== "OK") {
+    // BullMQ runs one attempt of a job at a time, so a lock held under this job's id belongs to
+    // an attempt that died (SIGKILL, lost node) and was declared stalled: this attempt takes over
+    // instead of waiting for the dead one's lock to lapse.
+    const owner = `${ctx.job.id ?? "job"}:`;
+    const token = `${owner}${randomUUID()}`;
+    const taken = await deps.redis.eval(TAKE_OVER, 1, lockKey, owner, token, LOCK_MS);
+    if (taken !== "OK") {
       if (payload.trigger === "schedule") return { skipped: "previous run still going" };
       await ctx.job.moveToDelayed(Date.now() + 10_000, ctx.token);
       throw new DelayedError("stream busy, manual sync runs right after");
@@ -97,7 +109,8 @@ export function pollStreamHandler(deps: TPollDeps) {
         now,
         signal: ctx.signal,
         jobId: ctx.job.id,
-        enqueue: (entity, ids) => enqueueWriteRecords(deps.writes, connectionId, entity, ids),
+        enqueue: (entity, ids) =>
+          enqueueWriteRecords(deps.writes, connectionId, entity, ids, { runId: ctx.job.id }),
       };
       if (
         stream !== "customers" &&
