@@ -154,6 +154,20 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
       const rejected = records.filter((record) => record.status === "rejected");
       expect(rejected.length).toBeGreaterThan(0);
       expect(rejected.every((record) => (record.reason ?? "").length > 10)).toBe(true);
+      // Every customer's own trail ends in its outcome, also when only its contacts were written.
+      const outcomes = await prisma.auditEvent.findMany({
+        where: {
+          connectionId: connection.id,
+          entity: "customer",
+          stage: { in: ["delivered", "rejected"] },
+        },
+        select: { externalId: true, stage: true },
+      });
+      const trailed = new Set(outcomes.map((event) => `${event.externalId} ${event.stage}`));
+      const untrailed = records.filter(
+        (record) => !trailed.has(`${record.externalId} ${record.status}`),
+      );
+      expect(untrailed.map((record) => record.externalId)).toEqual([]);
       const audit = await prisma.auditEvent.findMany({
         where: { connectionId: connection.id, stage: "rejected" },
       });

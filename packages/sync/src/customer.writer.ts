@@ -307,14 +307,19 @@ function summarise(
   }
   const deliveredByCustomer = new Map<string, number>();
   // Members whose body did not change were not sent again, but are in Mailchimp as they should be.
+  const unchangedByCustomer = new Map<string, number>();
   for (const member of unchangedMembers) {
     const customerId = member.plexCustomerId;
     deliveredByCustomer.set(customerId, (deliveredByCustomer.get(customerId) ?? 0) + 1);
+    unchangedByCustomer.set(customerId, (unchangedByCustomer.get(customerId) ?? 0) + 1);
   }
+  // Customers whose own address was written in this run carry a "delivered" row of their own.
+  const ownDelivered = new Set<string>();
   for (const result of results) {
     if (result.outcome === "rejected") continue;
     const customerId = result.member.plexCustomerId;
     deliveredByCustomer.set(customerId, (deliveredByCustomer.get(customerId) ?? 0) + 1);
+    if (result.member.plexContactId === undefined) ownDelivered.add(customerId);
     audit.push({
       ...common,
       entity: result.member.plexContactId === undefined ? "customer" : "contact",
@@ -352,14 +357,36 @@ function summarise(
     const own = rejections.find(
       (rejection) => rejection.entity === "customer" && rejection.externalId === customerId,
     );
-    if ((deliveredByCustomer.get(customerId) ?? 0) > 0) {
+    const members = deliveredByCustomer.get(customerId) ?? 0;
+    if (members > 0) {
       outcomes.push({ externalId: customerId, status: "delivered", reason: own?.reason });
+      // Delivered through its contacts, or unchanged and not sent again: the customer's own
+      // trail still says so, or it would end at "mapped" while the record says "delivered".
+      if (!ownDelivered.has(customerId)) {
+        audit.push({
+          ...common,
+          entity: "customer",
+          externalId: customerId,
+          stage: "delivered",
+          detail: {
+            contactsWritten: members - (unchangedByCustomer.get(customerId) ?? 0),
+            unchanged: unchangedByCustomer.get(customerId) ?? 0,
+          },
+        });
+      }
     } else {
-      outcomes.push({
-        externalId: customerId,
-        status: "rejected",
-        reason: own?.reason ?? "no member could be written for this customer (see its contacts)",
-      });
+      const reason =
+        own?.reason ?? "no member could be written for this customer (see its contacts)";
+      outcomes.push({ externalId: customerId, status: "rejected", reason });
+      if (own === undefined) {
+        audit.push({
+          ...common,
+          entity: "customer",
+          externalId: customerId,
+          stage: "rejected",
+          reason,
+        });
+      }
     }
     audit.push({
       ...common,

@@ -202,17 +202,53 @@ export class ChaosRig {
       WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
         AND detail->>'outcome' = 'created'
       GROUP BY 1`;
-    const trails = await this.prisma.$queryRaw<{ missing: bigint }[]>`
-      SELECT count(*) AS missing FROM sync_records record
-      WHERE record.connection_id = ${this.connectionId} AND record.entity = 'customer'
-        AND NOT EXISTS (SELECT 1 FROM audit_events event
-          WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
-            AND event.external_id = record.external_id AND event.stage = 'received')
-        OR record.connection_id = ${this.connectionId} AND record.entity = 'customer'
-        AND NOT EXISTS (SELECT 1 FROM audit_events event
-          WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
-            AND event.external_id = record.external_id
-            AND event.stage IN ('delivered', 'rejected'))`;
+    const trails = await this.prisma.$queryRaw<
+      { no_received: bigint; no_outcome: bigint; sample: string | null }[]
+    >`
+      SELECT count(*) FILTER (WHERE NOT trail.received) AS no_received,
+        count(*) FILTER (WHERE NOT trail.outcome) AS no_outcome,
+        min(trail.external_id || ' ' || trail.status)
+          FILTER (WHERE NOT (trail.received AND trail.outcome)) AS sample
+      FROM (
+        SELECT record.external_id, record.status,
+          EXISTS (SELECT 1 FROM audit_events event
+            WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
+              AND event.external_id = record.external_id AND event.stage = 'received') AS received,
+          EXISTS (SELECT 1 FROM audit_events event
+            WHERE event.connection_id = record.connection_id AND event.entity = 'customer'
+              AND event.external_id = record.external_id
+              AND event.stage IN ('delivered', 'rejected')) AS outcome
+        FROM sync_records record
+        WHERE record.connection_id = ${this.connectionId} AND record.entity = 'customer'
+      ) trail`;
+    const trail = trails[0];
+    const noReceived = Number(trail?.no_received ?? 0);
+    const noOutcome = Number(trail?.no_outcome ?? 0);
+    let trailGaps = "";
+    if (noReceived + noOutcome > 0) {
+      const sample = trail?.sample?.split(" ")[0] ?? "";
+      const events = await this.prisma.auditEvent.findMany({
+        where: {
+          connectionId: this.connectionId,
+          externalId: {
+            in: [
+              sample,
+              ...(
+                await this.prisma.syncRecord.findMany({
+                  where: { connectionId: this.connectionId, parentId: sample },
+                  select: { externalId: true },
+                })
+              ).map((child) => child.externalId),
+            ],
+          },
+        },
+        select: { at: true, entity: true, stage: true, jobId: true, reason: true, detail: true },
+        orderBy: { at: "asc" },
+      });
+      trailGaps =
+        `records without a full trail: ${noReceived} lack "received", ${noOutcome} lack an ` +
+        `outcome; ${trail?.sample ?? ""}:\n${events.map((e) => JSON.stringify(e)).join("\n")}`;
+    }
 
     return {
       members: members.size,
@@ -222,7 +258,8 @@ export class ChaosRig {
       createdTwice: created.filter((row) => Number(row.creations) > 1).length,
       createdTwiceTrails: await this.createdTwiceTrails(),
       createdOnce: created.length,
-      recordsWithoutTrail: Number(trails[0]?.missing ?? 0),
+      recordsWithoutTrail: noReceived + noOutcome,
+      trailGaps,
     };
   }
 
