@@ -67,6 +67,12 @@ if (command === "test") {
   pnpmRun(["turbo", "run", "build", "typecheck", "lint", "--output-logs=errors-only"], env);
   say("running the test suites (unit, integration, system)");
   pnpmRun(["turbo", "run", "test", "--concurrency=1", "--output-logs=new-only"], env);
+  if (process.env.ML_SKIP_CHAOS === "1") {
+    say("chaos suite skipped (ML_SKIP_CHAOS=1)");
+  } else {
+    say("running the chaos suite (processes killed, Redis and Postgres restarted, faults, floods)");
+    pnpmRun(["turbo", "run", "test:chaos", "--concurrency=1", "--output-logs=new-only"], env);
+  }
   say("all tests passed");
 } else if (command === "start") {
   const { pnpmRun, env } = await prepare(process.env.ML_DATABASE ?? "mlc");

@@ -40,20 +40,55 @@ describe("MailchimpConnectionSemaphore", () => {
     expect(await replicas[0]!.inFlight()).toBe(0);
   });
 
-  it("lets a dead holder's lease lapse", async () => {
-    const semaphore = new MailchimpConnectionSemaphore({
-      redis: connections[0]!,
-      accountIdentity: randomUUID(),
+  it("lets a dead holder's lease lapse within one lease time", async () => {
+    const accountIdentity = randomUUID();
+    // The holder's own Redis connection dies with it: its renewals stop.
+    const doomed = new Redis(REDIS_URL);
+    const holder = new MailchimpConnectionSemaphore({
+      redis: doomed,
+      accountIdentity,
       maxInFlight: 1,
-      leaseMs: 200,
+      leaseMs: 300,
       prefix: "t",
     });
-    await semaphore.acquire();
+    const survivor = new MailchimpConnectionSemaphore({
+      redis: connections[0]!,
+      accountIdentity,
+      maxInFlight: 1,
+      leaseMs: 300,
+      prefix: "t",
+    });
+    await holder.acquire();
+    doomed.disconnect();
     const startedAt = Date.now();
 
-    await semaphore.acquire();
+    const lease = await survivor.acquire();
 
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(200);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    await survivor.release(lease);
+  });
+
+  it("keeps a live holder's lease for as long as its request takes", async () => {
+    const accountIdentity = randomUUID();
+    const options = { accountIdentity, maxInFlight: 1, leaseMs: 300, prefix: "t" };
+    const holder = new MailchimpConnectionSemaphore({ redis: connections[0]!, ...options });
+    const other = new MailchimpConnectionSemaphore({ redis: connections[1]!, ...options });
+    const lease = await holder.acquire();
+    let otherGotIn = 0;
+    const waiting = other.acquire().then((taken) => {
+      otherGotIn = Date.now();
+      return taken;
+    });
+
+    // Four lease times pass while the "request" is still running.
+    await sleep(1_200);
+    expect(otherGotIn).toBe(0);
+    const releasedAt = Date.now();
+    await holder.release(lease);
+    await other.release(await waiting);
+
+    expect(otherGotIn).toBeGreaterThanOrEqual(releasedAt);
   });
 
   it("pauses every caller of the account after a rate-limit answer", async () => {

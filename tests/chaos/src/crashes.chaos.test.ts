@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ChaosRig } from "./chaos-harness.js";
 
-const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 20_000);
+const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 10_000);
 
 describe("workers killed with SIGKILL during a backfill", () => {
   const rig = new ChaosRig({ customers: CUSTOMERS, portBase: 18400 });
