@@ -19,6 +19,11 @@ export async function enqueueWriteRecords(
   externalIds: string[],
   options: { replay?: boolean; runId?: string } = {},
 ): Promise<void> {
+  // The run's own id can be long (a write job's id names its run in turn): a short digest of it.
+  const runTag = createHash("sha256")
+    .update(options.runId ?? String(Date.now()))
+    .digest("hex")
+    .slice(0, 12);
   const jobs = [];
   for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
     const chunk = externalIds.slice(start, start + WRITE_CHUNK);
@@ -34,7 +39,7 @@ export async function enqueueWriteRecords(
           connectionId,
           entity,
           digest,
-          replay ? Date.now() : (options.runId ?? Date.now()),
+          replay ? Date.now() : runTag,
         ),
       },
     });

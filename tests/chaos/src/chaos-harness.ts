@@ -200,8 +200,14 @@ export class ChaosRig {
     const created = await this.prisma.$queryRaw<{ hash: string; creations: bigint }[]>`
       SELECT detail->>'subscriberHash' AS hash, count(*) AS creations FROM audit_events
       WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
-        AND detail->>'outcome' = 'created'
+        AND detail->>'outcome' = 'created' AND detail->>'subscriberHash' IS NOT NULL
       GROUP BY 1`;
+    const orders = await this.prisma.$queryRaw<{ twice: bigint }[]>`
+      SELECT count(*) AS twice FROM (
+        SELECT external_id FROM audit_events
+        WHERE connection_id = ${this.connectionId} AND entity = 'order' AND stage = 'delivered'
+          AND detail->>'outcome' = 'created'
+        GROUP BY 1 HAVING count(*) > 1) created`;
     const trails = await this.prisma.$queryRaw<
       { no_received: bigint; no_outcome: bigint; sample: string | null }[]
     >`
@@ -257,6 +263,7 @@ export class ChaosRig {
       linksWithoutMember: [...linked].filter((hash) => !members.has(hash!)).length,
       createdTwice: created.filter((row) => Number(row.creations) > 1).length,
       createdTwiceTrails: await this.createdTwiceTrails(),
+      ordersCreatedTwice: Number(orders[0]?.twice ?? 0),
       createdOnce: created.length,
       recordsWithoutTrail: noReceived + noOutcome,
       trailGaps,
@@ -267,14 +274,14 @@ export class ChaosRig {
   async createdTwiceTrails(): Promise<string[]> {
     const events = await this.prisma.$queryRaw<Record<string, unknown>[]>`
       WITH twice AS (
-        SELECT coalesce(detail->>'subscriberHash', '(none)') AS hash FROM audit_events
+        SELECT detail->>'subscriberHash' AS hash FROM audit_events
         WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
-          AND detail->>'outcome' = 'created'
+          AND detail->>'outcome' = 'created' AND detail->>'subscriberHash' IS NOT NULL
         GROUP BY 1 HAVING count(*) > 1 LIMIT 3)
       SELECT event.at, event.entity, event.external_id, event.stage, event.attempt, event.job_id,
         event.detail
       FROM audit_events event JOIN twice
-        ON coalesce(event.detail->>'subscriberHash', '(none)') = twice.hash
+        ON event.detail->>'subscriberHash' = twice.hash
       WHERE event.connection_id = ${this.connectionId}
       ORDER BY event.at LIMIT 40`;
 
@@ -335,6 +342,12 @@ export class ChaosRig {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     for (const service of this.services) service.child?.kill("SIGKILL");
     await purgeConnections(this.prisma, [this.connectionId]).catch(() => undefined);
+    // The run's queues go too, so Redis does not fill up with earlier runs' jobs.
+    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
+    await (async () => {
+      for (const key of await redis.keys(`${this.prefix}:*`)) await redis.del(key);
+    })().catch(() => undefined);
+    redis.disconnect();
     await Promise.all([this.plex?.close(), this.mailchimp?.close()]);
     await this.prisma.$disconnect();
   }
