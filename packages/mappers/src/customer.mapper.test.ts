@@ -125,6 +125,8 @@ describe("mapCustomer: members", () => {
 
     expect(mapping.members).toHaveLength(1);
     expect(mapping.identities).toHaveLength(2);
+    // The contact still ends with an outcome, so its record never waits for ever.
+    expect(mapping.rejections).toMatchObject([{ entity: "contact", code: "CONTACTS_EXCLUDED" }]);
   });
 
   it("maps contacts in a stable order whatever order Plex returns them in", () => {
@@ -305,7 +307,10 @@ describe("mapCustomer: rejections and identities", () => {
 
     expect(skipped.members).toEqual([]);
     expect(skipped.ecommerceCustomer).toBeUndefined();
-    expect(skipped.rejections).toMatchObject([{ entity: "customer", code: "INACTIVE_CUSTOMER" }]);
+    expect(skipped.rejections).toMatchObject([
+      { entity: "customer", code: "INACTIVE_CUSTOMER" },
+      { entity: "contact", code: "CUSTOMER_NOT_SENT" },
+    ]);
     expect(skipped.identities).toHaveLength(2);
 
     const included = mapCustomer(inactive, { now: NOW, includeInactive: true });

@@ -203,7 +203,25 @@ function mapCustomerRecords(
         phone: contactPhone?.digits,
       }),
     );
-    if (!sendMembers || !options.includeContacts) continue;
+    // Every contact ends with an outcome of its own, also those that are not sent at all.
+    if (!sendMembers) {
+      rejections.push({
+        entity: "contact",
+        externalId: contactId,
+        code: "CUSTOMER_NOT_SENT",
+        reason: `${subject} is not sent because its customer is not (inactive in Plex)`,
+      });
+      continue;
+    }
+    if (!options.includeContacts) {
+      rejections.push({
+        entity: "contact",
+        externalId: contactId,
+        code: "CONTACTS_EXCLUDED",
+        reason: `${subject} is not sent: contacts are left out (option includeContacts)`,
+      });
+      continue;
+    }
 
     if (check.ok && duplicateOf !== undefined) {
       rejections.push({

@@ -154,6 +154,15 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
       const rejected = records.filter((record) => record.status === "rejected");
       expect(rejected.length).toBeGreaterThan(0);
       expect(rejected.every((record) => (record.reason ?? "").length > 10)).toBe(true);
+      // Contacts too end with an outcome (those of inactive customers included).
+      const waitingContacts = await prisma.syncRecord.count({
+        where: {
+          connectionId: connection.id,
+          entity: "contact",
+          status: { in: ["received", "queued"] },
+        },
+      });
+      expect(waitingContacts).toBe(0);
       // Every customer's own trail ends in its outcome, also when only its contacts were written.
       const outcomes = await prisma.auditEvent.findMany({
         where: {
