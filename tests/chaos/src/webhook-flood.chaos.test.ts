@@ -40,8 +40,8 @@ const FLOOD_FACTOR = 5;
 /**
  * Memory bounds, set from measured runs. RSS saw-tooths between V8 collections (about 180 to
  * 255 MiB at 800-1 500 requests/s); peaks were 254-257 MiB and the mean of the last 10 s stood
- * 28-41 MiB above that of the first 10 s in 35 s runs (25 MiB in a 60 s run, peak 265 MiB). A 100 s run levelled off at a floor of
- * about 220 MiB: the heap settling, not a leak. A leak of one request body per request would add
+ * 28-41 MiB above that of the first 10 s in 35 s runs (25 MiB in a 60 s run, peak 265 MiB). A
+ * 100 s run levelled off at a floor of about 220 MiB: the heap settling, not a leak. A leak of one request body per request would add
  * over 1 MiB/s and cross both bounds.
  */
 const MAX_PEAK_RSS_MIB = 300;
