@@ -40,6 +40,8 @@ export type TChaosOptions = {
   apps?: TService["name"][];
   /** More environment for every process. */
   env?: Record<string, string>;
+  /** How the connection reaches Plex: its API key (default) or OAuth client credentials. */
+  plexAuth?: "api_key" | "oauth";
 };
 
 export class ChaosRig {
@@ -81,7 +83,18 @@ export class ChaosRig {
       id: this.connectionId,
       name: "Chaos plant",
       mode: "sandbox",
-      plex: { baseUrl: this.plex.url, auth: { scheme: "api_key", apiKey: this.plex.apiKey } },
+      plex: {
+        baseUrl: this.plex.url,
+        auth:
+          this.options.plexAuth === "oauth"
+            ? {
+                scheme: "oauth_client_credentials",
+                tokenUrl: this.plex.tokenUrl,
+                clientId: this.plex.oauthClient.clientId,
+                clientSecret: this.plex.oauthClient.clientSecret,
+              }
+            : { scheme: "api_key", apiKey: this.plex.apiKey },
+      },
       mailchimp: {
         apiBaseTemplate: `${this.mailchimp.url}/{dc}/3.0`,
         listId: this.mailchimp.defaults!.listId,

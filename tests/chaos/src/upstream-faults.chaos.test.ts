@@ -1,3 +1,10 @@
+/**
+ * Both upstreams misbehave for a whole backfill: Mailchimp answers 429 storms, body-less 403s and
+ * 503s and drops connections; Plex answers 429s and 502s and drops connections, and its OAuth
+ * tokens expire every few seconds under concurrent polls. Everything must arrive, neither side's
+ * limit may ever be exceeded, records refused for good must carry their reason, and no secret may
+ * reach a log.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ChaosRig } from "./chaos-harness.js";
@@ -9,6 +16,9 @@ describe("Plex and Mailchimp misbehaving during a backfill", () => {
     customers: CUSTOMERS,
     portBase: 18410,
     mailchimp: { latency: { perRequestMs: 20, perBatchMemberMs: 0 } },
+    // Plex through OAuth, with tokens that expire every 3 s while several polls run at once.
+    plexAuth: "oauth",
+    plex: { oauth: { tokenLifetimeSeconds: 3 } },
   });
 
   const mailchimpFaults: ReturnType<typeof rig.mailchimp.addFault>[] = [];
@@ -48,5 +58,24 @@ describe("Plex and Mailchimp misbehaving during a backfill", () => {
     const plexStats = rig.plex.stats.snapshot();
     expect(plexStats.peakCallsInWindow).toBeLessThanOrEqual(200);
     expect(plexStats.totals.faults).toBeGreaterThan(0);
+    // Permanent refusals (bad addresses in the plant) end "rejected", each with its reason.
+    const unexplained = await rig.prisma.syncRecord.count({
+      where: {
+        connectionId: rig.connectionId,
+        status: "rejected",
+        OR: [{ reason: null }, { reason: "" }],
+      },
+    });
+    const rejected = await rig.prisma.syncRecord.count({
+      where: { connectionId: rig.connectionId, entity: "customer", status: "rejected" },
+    });
+    expect(rejected).toBeGreaterThan(0);
+    expect(unexplained).toBe(0);
+    // Tokens really expired and were renewed during the run, and no secret leaked on the way.
+    expect(rig.plex.credentials.tokensIssued).toBeGreaterThan(2);
+    const output = rig.services.map((service) => service.output.join("")).join("");
+    for (const secret of [rig.plex.oauthClient.clientSecret, rig.mailchimp.defaults!.apiKey]) {
+      expect(output.includes(secret), "a secret in a service log").toBe(false);
+    }
   });
 });

@@ -53,6 +53,8 @@ type TToken = { clientId: string; expiresAtMs: number; products?: string[] };
 
 export class CredentialRegistry {
   private readonly tokens = new Map<string, TToken>();
+  /** Bearer tokens granted so far (a test's proof that tokens expired and were renewed). */
+  tokensIssued = 0;
 
   constructor(
     readonly apiKeys: TApiKey[],
@@ -80,6 +82,7 @@ export class CredentialRegistry {
   issueToken(client: TOAuthClient, nowMs: number): { token: string; expiresIn: number } {
     const token = randomBytes(32).toString("base64url");
     const expiresIn = this.tokenLifetimeSeconds;
+    this.tokensIssued += 1;
     this.tokens.set(token, {
       clientId: client.clientId,
       expiresAtMs: nowMs + expiresIn * 1000,
