@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import {
   ConnectionService,
@@ -294,5 +294,41 @@ describe("customers from the Plex sandbox into the Mailchimp sandbox", () => {
     const stillOut = members.get(unsubscribed!.subscriberHash!)!;
     expect(stillOut.status).toBe("unsubscribed");
     expect(stillOut.merge_fields.COMPANY).toBe("Still Unsubscribed AG");
+  });
+  it("reads every one of many customers changed at the same instant, across window edges", async () => {
+    // Two crowds of 60 customers, each sharing one modified date, 1 ms apart: with 25 rows a
+    // window, the planner must split around them and accept the crowds it cannot split.
+    const at = Date.now() + 60_000;
+    const touched: string[] = [];
+    vi.useFakeTimers({ toFake: ["Date"], now: at });
+    try {
+      touched.push(...plex.mutations.touch("customer", 60));
+      vi.setSystemTime(at + 1);
+      touched.push(...plex.mutations.touch("customer", 60));
+    } finally {
+      vi.useRealTimers();
+    }
+    // (A customer picked twice carries the second instant.)
+    const changed = [...new Set(touched)].sort();
+    expect(changed.length).toBeGreaterThan(100);
+    const queued: string[] = [];
+    const pollCtx = {
+      connection,
+      plex: plexClient,
+      prisma,
+      log,
+      now: new Date(at + 120_000),
+      enqueue: (_entity: string, ids: string[]) => {
+        queued.push(...ids);
+
+        return Promise.resolve();
+      },
+    };
+
+    const result = await pollCustomers(pollCtx, { maxRowsPerWindow: 25 });
+
+    expect(result.windows).toBeGreaterThan(1);
+    // Each touched customer was read and handed on once; none skipped at a window edge.
+    expect(queued.filter((id) => changed.includes(id)).sort()).toEqual(changed);
   });
 });

@@ -74,6 +74,14 @@ describe("workers killed with SIGKILL during a backfill", () => {
       ]) {
         expect(output.includes(secret), "secret in a service log").toBe(false);
         expect(jobs.join("").includes(secret), "secret in a job").toBe(false);
+        // Nor in the audit trail or a record's reason (the error text operators read).
+        const [found] = await rig.prisma.$queryRaw<{ n: bigint }[]>`
+          SELECT (SELECT count(*) FROM audit_events
+                  WHERE connection_id = ${rig.connectionId}
+                    AND (detail::text LIKE ${`%${secret}%`} OR reason LIKE ${`%${secret}%`}))
+               + (SELECT count(*) FROM sync_records
+                  WHERE connection_id = ${rig.connectionId} AND reason LIKE ${`%${secret}%`}) AS n`;
+        expect(Number(found?.n), "secret in the audit trail").toBe(0);
       }
     },
   );
