@@ -17,9 +17,14 @@ export async function enqueueWriteRecords(
   connectionId: string,
   entity: TSyncEntity,
   externalIds: string[],
-  options: { replay?: boolean; runId?: string } = {},
+  options: {
+    replay?: boolean;
+    /** The job handing the records on; without one (replays, sweeps) the jobs are always new. */
+    runId?: string;
+  } = {},
 ): Promise<void> {
   // The run's own id can be long (a write job's id names its run in turn): a short digest of it.
+  const replay = options.replay === true;
   const runTag = createHash("sha256")
     .update(options.runId ?? String(Date.now()))
     .digest("hex")
@@ -28,20 +33,10 @@ export async function enqueueWriteRecords(
   for (let start = 0; start < externalIds.length; start += WRITE_CHUNK) {
     const chunk = externalIds.slice(start, start + WRITE_CHUNK);
     const digest = createHash("sha256").update(chunk.join(",")).digest("hex").slice(0, 20);
-    const replay = options.replay === true;
     jobs.push({
       name: "write-records" as const,
       payload: { connectionId, entity, externalIds: chunk, replay },
-      // A replay is a new request even for the same records: it must not fold into a waiting job.
-      opts: {
-        jobId: safeJobId(
-          replay ? "replay" : "write",
-          connectionId,
-          entity,
-          digest,
-          replay ? Date.now() : runTag,
-        ),
-      },
+      opts: { jobId: safeJobId(replay ? "replay" : "write", connectionId, entity, digest, runTag) },
     });
   }
   if (jobs.length > 0) await writes.addBulk(jobs);

@@ -11,7 +11,7 @@ import { appendAudit, type TAuditEvent } from "./audit.writer.js";
 import { saveCursor } from "./cursor.store.js";
 import { handOnReceived } from "./hand-on.js";
 import type { TPollContext, TPollResult } from "./poll.types.js";
-import { loadHashes, upsertSourceRecords, type TSourceRecord } from "./record.store.js";
+import { loadKnownRecords, upsertSourceRecords, type TSourceRecord } from "./record.store.js";
 
 export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
   const { connection, prisma, log } = ctx;
@@ -45,17 +45,14 @@ export async function pollContacts(ctx: TPollContext): Promise<TPollResult> {
     });
   }
 
-  const known = await loadHashes(prisma, connection.id, "contact");
+  const known = await loadKnownRecords(prisma, connection.id, "contact");
   const changed = new Set(await upsertSourceRecords(prisma, connection.id, "contact", records));
   const present = new Set(records.map((record) => record.externalId));
   const removed = [...known.keys()].filter((id) => !present.has(id));
   // Contacts an earlier run stored but died before handing on (still "received", same hash):
   // their customers are queued now, or the change would wait for the next edit in Plex.
-  const stranded = await prisma.$queryRaw<{ external_id: string }[]>`
-    SELECT external_id FROM sync_records
-    WHERE connection_id = ${connection.id} AND entity = 'contact' AND status = 'received'
-      AND external_id = ANY(${[...present]}::text[])`;
-  const handOn = new Set([...changed, ...stranded.map((row) => row.external_id)]);
+  const stranded = [...present].filter((id) => known.get(id)?.status === "received");
+  const handOn = new Set([...changed, ...stranded]);
   const parentsOfChanged = new Set(
     records.filter((record) => handOn.has(record.externalId)).map((record) => record.parentId),
   );

@@ -110,21 +110,25 @@ export async function loadChildren(
   return rows;
 }
 
-/** Every stored record of an entity, id and hash only (for full-pull diffs). */
-export async function loadHashes(
+/** Every stored record of an entity: id, hash and status (for full-pull diffs). */
+export async function loadKnownRecords(
   prisma: TPrisma,
   connectionId: string,
   entity: TSyncEntity,
-): Promise<Map<string, string | null>> {
+): Promise<Map<string, { contentHash: string | null; status: string }>> {
   const { rows } = await bulkSql(prisma).query<{
     external_id: string;
     content_hash: string | null;
+    status: string;
   }>(
-    "SELECT external_id, content_hash FROM sync_records WHERE connection_id = $1 AND entity = $2",
+    `SELECT external_id, content_hash, status FROM sync_records
+     WHERE connection_id = $1 AND entity = $2`,
     [connectionId, entity],
   );
 
-  return new Map(rows.map((row) => [row.external_id, row.content_hash]));
+  return new Map(
+    rows.map((row) => [row.external_id, { contentHash: row.content_hash, status: row.status }]),
+  );
 }
 
 export type TOutcome = {

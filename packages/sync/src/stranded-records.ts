@@ -51,31 +51,29 @@ export async function handOnStranded(
   const handedOn: Record<string, number> = {};
   let total = 0;
   for (const group of rows) {
-    for (let start = 0; start < group.ids.length; start += 5_000) {
-      const ids = group.ids.slice(start, start + 5_000);
-      await options.enqueue(group.connection_id, group.entity, ids);
-      // Queued now, and its age starts again: a sweep never re-sends what it just sent.
-      await sql.query(
-        `UPDATE sync_records SET status = 'queued', updated_at = now()
-         WHERE connection_id = $1 AND entity = $2 AND external_id = ANY($3::text[])
-           AND status IN ('received', 'queued')`,
-        [group.connection_id, group.entity, ids],
-      );
-      await appendAudit(
-        prisma,
-        group.connection_id,
-        ids.map((externalId) => ({
-          entity: group.entity,
-          externalId,
-          stage: "replayed" as const,
-          reason: "handed on again: no job was left working on it (a worker stopped mid-way)",
-          detail: { trigger: "stranded-sweep" },
-        })),
-        options.log,
-      );
-    }
-    handedOn[`${group.connection_id}/${group.entity}`] = group.ids.length;
-    total += group.ids.length;
+    const { connection_id: connectionId, entity, ids } = group;
+    await options.enqueue(connectionId, entity, ids);
+    // Queued now, and its age starts again: a sweep never re-sends what it just sent.
+    await sql.query(
+      `UPDATE sync_records SET status = 'queued', updated_at = now()
+       WHERE connection_id = $1 AND entity = $2 AND external_id = ANY($3::text[])
+         AND status IN ('received', 'queued')`,
+      [connectionId, entity, ids],
+    );
+    await appendAudit(
+      prisma,
+      connectionId,
+      ids.map((externalId) => ({
+        entity,
+        externalId,
+        stage: "replayed" as const,
+        reason: "handed on again: no job was left working on it (a worker stopped mid-way)",
+        detail: { trigger: "stranded-sweep" },
+      })),
+      options.log,
+    );
+    handedOn[`${connectionId}/${entity}`] = ids.length;
+    total += ids.length;
   }
 
   return { handedOn, total };

@@ -215,6 +215,7 @@ export class ChaosRig {
       WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
         AND detail->>'outcome' = 'created' AND detail->>'subscriberHash' IS NOT NULL
       GROUP BY 1`;
+    const twice = created.filter((row) => Number(row.creations) > 1).map((row) => row.hash);
     const orders = await this.prisma.$queryRaw<{ twice: bigint }[]>`
       SELECT count(*) AS twice FROM (
         SELECT external_id FROM audit_events
@@ -274,29 +275,21 @@ export class ChaosRig {
       deliveredLinks: linked.size,
       membersWithoutLink: [...members].filter((hash) => !linked.has(hash)).length,
       linksWithoutMember: [...linked].filter((hash) => !members.has(hash!)).length,
-      createdTwice: created.filter((row) => Number(row.creations) > 1).length,
-      createdTwiceTrails: await this.createdTwiceTrails(),
+      createdTwice: twice.length,
+      createdTwiceTrails: twice.length > 0 ? await this.trailsOf(twice.slice(0, 3)) : [],
       ordersCreatedTwice: Number(orders[0]?.twice ?? 0),
-      createdOnce: created.length,
       recordsWithoutTrail: noReceived + noOutcome,
       trailGaps,
     };
   }
 
-  /** The audit events of members created more than once, oldest first, one line each. */
-  async createdTwiceTrails(): Promise<string[]> {
+  /** The audit events naming these subscriber hashes, oldest first, one line each. */
+  async trailsOf(hashes: string[]): Promise<string[]> {
     const events = await this.prisma.$queryRaw<Record<string, unknown>[]>`
-      WITH twice AS (
-        SELECT detail->>'subscriberHash' AS hash FROM audit_events
-        WHERE connection_id = ${this.connectionId} AND stage = 'delivered'
-          AND detail->>'outcome' = 'created' AND detail->>'subscriberHash' IS NOT NULL
-        GROUP BY 1 HAVING count(*) > 1 LIMIT 3)
-      SELECT event.at, event.entity, event.external_id, event.stage, event.attempt, event.job_id,
-        event.detail
-      FROM audit_events event JOIN twice
-        ON event.detail->>'subscriberHash' = twice.hash
-      WHERE event.connection_id = ${this.connectionId}
-      ORDER BY event.at LIMIT 40`;
+      SELECT at, entity, external_id, stage, attempt, job_id, detail FROM audit_events
+      WHERE connection_id = ${this.connectionId}
+        AND detail->>'subscriberHash' = ANY(${hashes}::text[])
+      ORDER BY at LIMIT 40`;
 
     return events.map((event) => JSON.stringify(event));
   }

@@ -70,10 +70,9 @@ export class StrandedRecordSweeper {
       olderThan: new Date(Date.now() - this.options.strandedAfterMs),
       limit: this.options.limit ?? 50_000,
       log,
+      // No run id: each sweep's jobs are new ones, never folded into kept earlier jobs.
       enqueue: (connectionId, entity, ids) =>
-        enqueueWriteRecords(writes, connectionId, entity, ids, {
-          runId: `sweep-${Date.now()}`,
-        }),
+        enqueueWriteRecords(writes, connectionId, entity, ids),
     });
     if (sweep.total > 0) {
       log.warn({ handedOn: sweep.handedOn }, "records left without a job were handed on again");
